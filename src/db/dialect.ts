@@ -1,0 +1,47 @@
+/**
+ * What differs between engines, as small hooks and capability flags. Nothing outside
+ * src/db asks which engine it is on: it asks the dialect for the piece it needs.
+ */
+import type { Sql } from './sql.js';
+
+export type EngineName = 'sqlite' | 'mysql' | 'mssql';
+
+export interface Dialect {
+  readonly name: EngineName;
+  /** Quote a validated identifier. */
+  quoteIdent(name: string): string;
+  /** Placeholder text for the 1-based parameter index. */
+  placeholder(index: number): string;
+  /** Most bound parameters one statement may carry. */
+  readonly maxParams: number;
+  /** Expression to ORDER BY for a random order. */
+  readonly randomOrder: Sql;
+  /**
+   * Pagination placed after ORDER BY. SQL Server requires an ORDER BY before OFFSET/FETCH;
+   * callers always order.
+   */
+  limitOffset(limit: number, offset: number): Sql;
+  /** Escape LIKE metacharacters in a literal; pair with `likeEscapeClause`. */
+  escapeLike(literal: string): string;
+  /** The ESCAPE clause matching `escapeLike`. */
+  readonly likeEscapeClause: Sql;
+  /** `SELECT … FOR UPDATE SKIP LOCKED` (or an equivalent hint) is available. */
+  readonly supportsSkipLocked: boolean;
+  /** An error code this engine raises for a deadlock or lock wait timeout: retry the transaction. */
+  isRetryableConflict(err: unknown): boolean;
+}
+
+/** Escapes LIKE metacharacters with `!` as the escape character (valid in all three engines). */
+export function escapeLikeWith(specials: string) {
+  return (literal: string): string => {
+    let out = '';
+    for (const ch of literal) out += ch === '!' || specials.includes(ch) ? `!${ch}` : ch;
+    return out;
+  };
+}
+
+/** A non-negative safe integer, for text that is inlined into SQL (LIMIT, OFFSET, TOP). */
+export function integer(n: number): number {
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`not a non-negative integer: ${n}`);
+  return n;
+}

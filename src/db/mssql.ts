@@ -1,0 +1,135 @@
+/**
+ * SQL Server through mssql/tedious (pooled): a direct-connect engine.
+ *
+ * Quirks handled here:
+ * - Parameters are named `@p1…@pN`; one statement takes at most 2100
+ *   (https://learn.microsoft.com/sql/sql-server/maximum-capacity-specifications-for-sql-server).
+ * - No LIMIT: `OFFSET … ROWS FETCH NEXT … ROWS ONLY`, which needs an ORDER BY.
+ * - LIKE treats `[` as a character class opener, so it is escaped too.
+ * - Deadlock victim is error 1205; lock request timeout is 1222.
+ */
+import mssql from 'mssql';
+import { escapeLikeWith, integer, type Dialect } from './dialect.js';
+import { raw, sql, type Rendered } from './sql.js';
+import { BaseStore, classifyType, type Column, type ExecResult, type Executor, type Row } from './store.js';
+
+export const mssqlDialect: Dialect = {
+  name: 'mssql',
+  quoteIdent: (name) => `[${name}]`,
+  placeholder: (i) => `@p${i}`,
+  // 2100 is the hard limit; keep a few for the statement's own parameters.
+  maxParams: 2000,
+  randomOrder: raw('NEWID()'),
+  limitOffset: (limit, offset) => raw(` OFFSET ${integer(offset)} ROWS FETCH NEXT ${integer(limit)} ROWS ONLY`),
+  escapeLike: escapeLikeWith('%_['),
+  likeEscapeClause: raw(` ESCAPE '!'`),
+  // READPAST with UPDLOCK, ROWLOCK is the SQL Server equivalent of SKIP LOCKED.
+  supportsSkipLocked: true,
+  isRetryableConflict: (err) => {
+    const n = (err as { number?: number; originalError?: { info?: { number?: number } } })?.number;
+    return n === 1205 || n === 1222;
+  },
+};
+
+/** Parses `mssql://user:pass@host:port/database?encrypt=true&trustServerCertificate=true`. */
+export function mssqlConfig(url: string): mssql.config {
+  const u = new URL(url);
+  const q = u.searchParams;
+  return {
+    server: u.hostname,
+    port: u.port ? Number(u.port) : 1433,
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    database: decodeURIComponent(u.pathname.replace(/^\//, '')) || undefined,
+    pool: { max: Number(q.get('pool_max') ?? 10), min: 0, idleTimeoutMillis: 30_000 },
+    connectionTimeout: 5000,
+    options: {
+      encrypt: q.get('encrypt') !== 'false',
+      trustServerCertificate: q.get('trustServerCertificate') === 'true',
+    },
+  };
+}
+
+function bindable(v: unknown): unknown {
+  return v === undefined ? null : v;
+}
+
+type Target = mssql.ConnectionPool | mssql.Transaction;
+
+export class MssqlStore extends BaseStore {
+  readonly dialect = mssqlDialect;
+  private readonly pool: mssql.ConnectionPool;
+  private connected: Promise<mssql.ConnectionPool> | null = null;
+
+  constructor(url: string) {
+    super();
+    this.pool = new mssql.ConnectionPool(mssqlConfig(url));
+  }
+
+  private connect(): Promise<mssql.ConnectionPool> {
+    this.connected ??= this.pool.connect().catch((err: unknown) => {
+      this.connected = null;
+      throw err;
+    });
+    return this.connected;
+  }
+
+  private async request(r: Rendered, target?: Target): Promise<mssql.IResult<Row>> {
+    const req = target ? new mssql.Request(target as mssql.Transaction) : new mssql.Request(await this.connect());
+    r.params.forEach((v, i) => req.input(`p${i + 1}`, bindable(v)));
+    return req.query<Row>(r.text);
+  }
+
+  protected async runQuery(r: Rendered, conn?: unknown): Promise<Row[]> {
+    const res = await this.request(r, conn as Target | undefined);
+    return res.recordset ?? [];
+  }
+
+  protected async runExecute(r: Rendered, conn?: unknown): Promise<ExecResult> {
+    const res = await this.request(r, conn as Target | undefined);
+    const affected = res.rowsAffected.reduce((a, b) => a + b, 0);
+    return { affectedRows: affected, insertId: null };
+  }
+
+  async transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
+    const tx = new mssql.Transaction(await this.connect());
+    await tx.begin(mssql.ISOLATION_LEVEL.READ_COMMITTED);
+    try {
+      const result = await fn(this.executorOn(tx));
+      await tx.commit();
+      return result;
+    } catch (err) {
+      await tx.rollback().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  protected async introspect(table: string): Promise<Column[]> {
+    const rows = await this.query<{ name: string; dataType: string; nullable: string; pk: number }>(
+      mssqlColumnsQuery(table),
+    );
+    return rows.map((r) => ({
+      name: r.name,
+      kind: classifyType(r.dataType),
+      rawType: r.dataType.toLowerCase(),
+      nullable: r.nullable === 'YES',
+      primaryKey: r.pk === 1,
+    }));
+  }
+
+  async close(): Promise<void> {
+    if (this.connected) await this.pool.close();
+  }
+}
+
+/** Column introspection for SQL Server, in the default schema of the login. */
+export function mssqlColumnsQuery(table: string) {
+  return sql`SELECT c.COLUMN_NAME AS name, c.DATA_TYPE AS dataType, c.IS_NULLABLE AS nullable,
+CASE WHEN EXISTS (SELECT 1 FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS tc
+  JOIN INFORMATION_SCHEMA.KEY_COLUMN_USAGE k ON k.CONSTRAINT_NAME = tc.CONSTRAINT_NAME
+  WHERE tc.CONSTRAINT_TYPE = 'PRIMARY KEY' AND tc.TABLE_NAME = c.TABLE_NAME
+    AND tc.TABLE_SCHEMA = c.TABLE_SCHEMA AND k.COLUMN_NAME = c.COLUMN_NAME) THEN 1 ELSE 0 END AS pk
+FROM INFORMATION_SCHEMA.COLUMNS c
+WHERE c.TABLE_NAME = ${table} AND c.TABLE_SCHEMA = SCHEMA_NAME()
+ORDER BY c.ORDINAL_POSITION`;
+}

@@ -1,0 +1,144 @@
+/**
+ * MySQL and MariaDB through mysql2 (pooled): the production main store and a direct-connect
+ * engine.
+ *
+ * Quirks handled here:
+ * - `dateStrings`: DATETIME values come back as the text the platform shows
+ *   ('2018-12-02 11:21:27'), not as JS Dates shifted by the client's time zone.
+ * - `supportBigNumbers`/`bigNumberStrings`: BIGINT and DECIMAL values outside 2^53 stay exact.
+ * - Deadlock (1213) and lock wait timeout (1205) abort a transaction; callers may retry
+ *   (https://dev.mysql.com/doc/refman/8.0/en/innodb-deadlocks-handling.html).
+ */
+import mysql from 'mysql2/promise';
+import { escapeLikeWith, integer, type Dialect } from './dialect.js';
+import { raw, sql, type Rendered } from './sql.js';
+import { BaseStore, classifyType, type Column, type ExecResult, type Executor, type Row } from './store.js';
+
+export const mysqlDialect: Dialect = {
+  name: 'mysql',
+  quoteIdent: (name) => `\`${name}\``,
+  placeholder: () => '?',
+  // The protocol allows 65535 placeholders per prepared statement.
+  maxParams: 65535,
+  randomOrder: raw('RAND()'),
+  // Inlined (validated integers): MySQL 8 rejects a DOUBLE-typed LIMIT placeholder.
+  limitOffset: (limit, offset) => raw(` LIMIT ${integer(limit)} OFFSET ${integer(offset)}`),
+  escapeLike: escapeLikeWith('%_'),
+  likeEscapeClause: raw(` ESCAPE '!'`),
+  // MariaDB 10.6+ and MySQL 8.0+.
+  supportsSkipLocked: true,
+  isRetryableConflict: (err) => {
+    const errno = (err as { errno?: number })?.errno;
+    return errno === 1213 || errno === 1205;
+  },
+};
+
+type Conn = mysql.Pool | mysql.PoolConnection;
+
+/** mysql2 binds undefined as an error and booleans as 'true'; normalise on the way in. */
+function bindable(v: unknown): unknown {
+  if (v === undefined) return null;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  return v;
+}
+
+export class MysqlStore extends BaseStore {
+  readonly dialect = mysqlDialect;
+  private readonly pool: mysql.Pool;
+
+  constructor(url: string, options: { connectionLimit?: number } = {}) {
+    super();
+    this.pool = mysql.createPool({
+      uri: url,
+      connectionLimit: options.connectionLimit ?? 10,
+      dateStrings: true,
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      charset: 'utf8mb4',
+      timezone: 'Z',
+      connectTimeout: 5000,
+      enableKeepAlive: true,
+      maxPreparedStatements: 512,
+    });
+  }
+
+  protected async runQuery(r: Rendered, conn?: unknown): Promise<Row[]> {
+    const c = (conn as Conn | undefined) ?? this.pool;
+    // Server-side prepared statements: values never pass through client-side escaping, which
+    // would be unsafe under the NO_BACKSLASH_ESCAPES sql_mode. mysql2 keeps an LRU of them.
+    const [rows] = await c.execute({ sql: r.text, values: r.params.map(bindable) });
+    return Array.isArray(rows) ? (rows as Row[]) : [];
+  }
+
+  protected async runExecute(r: Rendered, conn?: unknown): Promise<ExecResult> {
+    const c = (conn as Conn | undefined) ?? this.pool;
+    const [res] = await c.execute({ sql: r.text, values: r.params.map(bindable) });
+    const h = res as mysql.ResultSetHeader;
+    return { affectedRows: h.affectedRows ?? 0, insertId: h.insertId ? Number(h.insertId) : null };
+  }
+
+  async transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
+    const conn = await this.pool.getConnection();
+    try {
+      await conn.beginTransaction();
+      try {
+        const result = await fn(this.executorOn(conn));
+        await conn.commit();
+        return result;
+      } catch (err) {
+        await conn.rollback().catch(() => undefined);
+        throw err;
+      }
+    } finally {
+      conn.release();
+    }
+  }
+
+  protected async introspect(table: string): Promise<Column[]> {
+    const rows = await this.query<{
+      name: string;
+      dataType: string;
+      nullable: string;
+      columnKey: string;
+    }>(sql`SELECT COLUMN_NAME AS name, DATA_TYPE AS dataType, IS_NULLABLE AS nullable, COLUMN_KEY AS columnKey
+FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ${table}
+ORDER BY ORDINAL_POSITION`);
+    return rows.map((r) => ({
+      name: r.name,
+      kind: classifyType(r.dataType),
+      rawType: r.dataType.toLowerCase(),
+      nullable: r.nullable === 'YES',
+      primaryKey: r.columnKey === 'PRI',
+    }));
+  }
+
+  /** Runs statements one by one on one connection (migrations only). */
+  async script(statements: readonly string[]): Promise<void> {
+    const conn = await this.pool.getConnection();
+    try {
+      for (const s of statements) await conn.query(s);
+    } finally {
+      conn.release();
+    }
+  }
+
+  /** A named lock held on one connection while `fn` runs (migrations across instances). */
+  async withNamedLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const conn = await this.pool.getConnection();
+    try {
+      const [rows] = await conn.query('SELECT GET_LOCK(?, 60) AS got', [name]);
+      if ((rows as Array<{ got: number }>)[0]?.got !== 1) throw new Error(`could not take lock ${name}`);
+      try {
+        return await fn();
+      } finally {
+        await conn.query('SELECT RELEASE_LOCK(?)', [name]);
+      }
+    } finally {
+      conn.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

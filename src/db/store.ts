@@ -1,0 +1,133 @@
+/**
+ * The one interface every engine implements. A Store is a pooled connection to one database;
+ * an Executor is what a transaction callback receives (same calls, one connection).
+ */
+import type { Dialect } from './dialect.js';
+import { render, type Rendered, type Sql } from './sql.js';
+
+export type Row = Record<string, unknown>;
+
+export interface ExecResult {
+  readonly affectedRows: number;
+  /** The generated id of an INSERT, where the engine reports one (SQLite, MySQL). */
+  readonly insertId: number | null;
+}
+
+/** How yesgraph classifies a column's type, whatever the engine calls it. */
+export type ColumnKind = 'integer' | 'decimal' | 'text' | 'datetime' | 'binary' | 'other';
+
+export interface Column {
+  readonly name: string;
+  readonly kind: ColumnKind;
+  /** The engine's own type name, lower case (e.g. `int`, `varchar`, `datetime2`). */
+  readonly rawType: string;
+  readonly nullable: boolean;
+  readonly primaryKey: boolean;
+}
+
+export interface TableInfo {
+  readonly name: string;
+  readonly columns: readonly Column[];
+  readonly byName: ReadonlyMap<string, Column>;
+}
+
+export function tableInfo(name: string, columns: Column[]): TableInfo {
+  return { name, columns, byName: new Map(columns.map((c) => [c.name, c])) };
+}
+
+export interface Executor {
+  readonly dialect: Dialect;
+  query<T extends Row = Row>(q: Sql): Promise<T[]>;
+  execute(q: Sql): Promise<ExecResult>;
+}
+
+export type StatementListener = (statement: Rendered) => void;
+
+export interface Store extends Executor {
+  /** Runs `fn` in one transaction; commits when it resolves, rolls back when it throws. */
+  transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
+  /** Columns of a table (cached briefly), or null when the table does not exist. */
+  columns(table: string): Promise<TableInfo | null>;
+  /** Forget cached columns (of one table, or all). */
+  invalidateColumns(table?: string): void;
+  /** Cheap round trip proving the database answers. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  /** Observe every statement sent (tests count round trips with it). Returns an unsubscribe. */
+  onStatement(listener: StatementListener): () => void;
+}
+
+const COLUMN_CACHE_MS = 30_000;
+
+/**
+ * What every engine shares: statement observers and the column cache. An engine supplies
+ * the raw calls; `run*` hooks receive rendered text and parameters.
+ */
+export abstract class BaseStore implements Store {
+  private readonly listeners = new Set<StatementListener>();
+  private readonly columnCache = new Map<string, { at: number; info: Promise<TableInfo | null> }>();
+
+  abstract readonly dialect: Dialect;
+  protected abstract runQuery(r: Rendered, conn?: unknown): Promise<Row[]>;
+  protected abstract runExecute(r: Rendered, conn?: unknown): Promise<ExecResult>;
+  protected abstract introspect(table: string): Promise<Column[]>;
+  abstract transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
+  abstract close(): Promise<void>;
+
+  protected prepare(q: Sql): Rendered {
+    const r = render(q, this.dialect);
+    for (const l of this.listeners) l(r);
+    return r;
+  }
+
+  query<T extends Row = Row>(q: Sql): Promise<T[]> {
+    return this.runQuery(this.prepare(q)) as Promise<T[]>;
+  }
+
+  execute(q: Sql): Promise<ExecResult> {
+    return this.runExecute(this.prepare(q));
+  }
+
+  /** An Executor bound to one connection, for transactions. */
+  protected executorOn(conn: unknown): Executor {
+    return {
+      dialect: this.dialect,
+      query: <T extends Row = Row>(q: Sql) => this.runQuery(this.prepare(q), conn) as Promise<T[]>,
+      execute: (q: Sql) => this.runExecute(this.prepare(q), conn),
+    };
+  }
+
+  columns(table: string): Promise<TableInfo | null> {
+    const hit = this.columnCache.get(table);
+    if (hit && Date.now() - hit.at < COLUMN_CACHE_MS) return hit.info;
+    const info = this.introspect(table).then((cols) => (cols.length ? tableInfo(table, cols) : null));
+    this.columnCache.set(table, { at: Date.now(), info });
+    info.catch(() => this.columnCache.delete(table));
+    return info;
+  }
+
+  invalidateColumns(table?: string): void {
+    if (table === undefined) this.columnCache.clear();
+    else this.columnCache.delete(table);
+  }
+
+  async ping(): Promise<void> {
+    await this.runQuery({ text: 'SELECT 1 AS ok', params: [] });
+  }
+
+  onStatement(listener: StatementListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+/** Maps an engine's type name to a ColumnKind. */
+export function classifyType(rawType: string): ColumnKind {
+  const t = rawType.toLowerCase().replace(/\(.*$/, '').replace(/ unsigned| signed| zerofill/g, '').trim();
+  if (/^(tinyint|smallint|mediumint|int|integer|bigint|bit|serial)$/.test(t)) return 'integer';
+  if (/^(decimal|numeric|float|double|real|money|smallmoney|double precision)$/.test(t)) return 'decimal';
+  if (/^(date|datetime|datetime2|smalldatetime|datetimeoffset|timestamp|time|year)$/.test(t)) return 'datetime';
+  if (/^(binary|varbinary|blob|tinyblob|mediumblob|longblob|image)$/.test(t)) return 'binary';
+  if (/(char|text|clob|enum|set|json|uniqueidentifier|xml|string)/.test(t) || t === '') return 'text';
+  return 'other';
+}
