@@ -75,6 +75,10 @@ export function badRequest(detail: string): ProtocolError {
 export const ERR_CODES = {
   'App.Hello.World': { 0: 'ok' },
   'App.Task.Get': { 0: 'ok', 1: 'no such task' },
+  'App.User.Register': { 0: 'ok', 1: 'username taken' },
+  'App.User.Login': { 0: 'ok', 1: 'wrong username or password' },
+  'App.User.Check': { 0: 'ok', 1: 'session invalid or expired' },
+  'App.User.Logout': { 0: 'ok', 1: 'session invalid or expired' },
   'App.Market_Message.Show': { 0: 'ok' },
   'App.Market_Message.Post': { 0: 'ok', 1: 'the parent comment is missing, too deep, or under another message_key' },
   'App.DB_MsSQL_Data.FreeTree': { 0: 'ok', 1: 'table missing or query failed' },

@@ -37,7 +37,7 @@ export function tableInfo(name: string, columns: Column[]): TableInfo {
 
 export interface Executor {
   readonly dialect: Dialect;
-  query<T extends Row = Row>(q: Sql): Promise<T[]>;
+  query<T = Row>(q: Sql): Promise<T[]>;
   execute(q: Sql): Promise<ExecResult>;
 }
 
@@ -80,7 +80,7 @@ export abstract class BaseStore implements Store {
     return r;
   }
 
-  query<T extends Row = Row>(q: Sql): Promise<T[]> {
+  query<T = Row>(q: Sql): Promise<T[]> {
     return this.runQuery(this.prepare(q)) as Promise<T[]>;
   }
 
@@ -92,7 +92,7 @@ export abstract class BaseStore implements Store {
   protected executorOn(conn: unknown): Executor {
     return {
       dialect: this.dialect,
-      query: <T extends Row = Row>(q: Sql) => this.runQuery(this.prepare(q), conn) as Promise<T[]>,
+      query: <T = Row>(q: Sql) => this.runQuery(this.prepare(q), conn) as Promise<T[]>,
       execute: (q: Sql) => this.runExecute(this.prepare(q), conn),
     };
   }

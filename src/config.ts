@@ -1,0 +1,84 @@
+/**
+ * Configuration from the environment, validated once at start-up. Every variable is listed in
+ * README.md ("Configuration").
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+import { randomHex } from './crypto.js';
+import { DatabaseUrlError, parseDatabaseUrl } from './db/open.js';
+
+const Env = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  DATABASE_URL: z.string().min(1).default('sqlite:./data/yesgraph.db'),
+  YESGRAPH_SECRET_KEY: z.string().min(16).optional(),
+  NODE_ENV: z.string().default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT: z.coerce.number().int().min(1024).default(1024 * 1024),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(64).default(12),
+  YESGRAPH_DEMO: z.enum(['0', '1']).optional(),
+});
+
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly databaseUrl: string;
+  /** Seals database passwords at rest. */
+  readonly secretKey: string;
+  readonly production: boolean;
+  readonly logLevel: z.infer<typeof Env>['LOG_LEVEL'];
+  /** Largest request body accepted, in bytes. */
+  readonly bodyLimit: number;
+  readonly graphqlMaxDepth: number;
+  /** Create the demo app on first start. */
+  readonly demo: boolean;
+  /** Set when the secret key came from a generated file rather than the environment. */
+  readonly secretKeyFile?: string;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`invalid configuration: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  try {
+    parseDatabaseUrl(e.DATABASE_URL);
+  } catch (err) {
+    if (err instanceof DatabaseUrlError) throw new ConfigError(`invalid DATABASE_URL: ${err.message}`);
+    throw err;
+  }
+  const production = e.NODE_ENV === 'production';
+  let secretKey = e.YESGRAPH_SECRET_KEY;
+  let secretKeyFile: string | undefined;
+  if (!secretKey) {
+    if (production) throw new ConfigError('YESGRAPH_SECRET_KEY must be set when NODE_ENV=production');
+    secretKeyFile = resolve('data/secret.key');
+    secretKey = developmentKey(secretKeyFile);
+  }
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    secretKey,
+    secretKeyFile,
+    production,
+    logLevel: e.LOG_LEVEL,
+    bodyLimit: e.BODY_LIMIT,
+    graphqlMaxDepth: e.GRAPHQL_MAX_DEPTH,
+    demo: e.YESGRAPH_DEMO ? e.YESGRAPH_DEMO === '1' : !production,
+  };
+}
+
+/** Outside production, a key generated once into ./data so a bare `npm start` works. */
+function developmentKey(file: string): string {
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dirname(file), { recursive: true });
+  const key = randomHex(32);
+  writeFileSync(file, key + '\n', { mode: 0o600 });
+  return key;
+}

@@ -1,0 +1,42 @@
+/**
+ * The demo app a development server creates on first start, and the signed calls printed for
+ * it so a newcomer can paste one. Remove it (or set YESGRAPH_DEMO=0) in production.
+ */
+import type { Store } from './db/store.js';
+import { dynamicSign, payloadSign } from './guards/sign.js';
+import { createApp, listApps, type App } from './operations/apps.js';
+
+export async function ensureDemoApp(main: Store): Promise<{ app: App; created: boolean }> {
+  const existing = (await listApps(main)).find((a) => a.isDemo);
+  if (existing) return { app: existing, created: false };
+  const app = await createApp(main, { name: 'demo', signMode: 'dynamic', isDemo: true });
+  return { app, created: true };
+}
+
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A ready-to-paste signed legacy call of App.Hello.World. */
+export function helloCurl(baseUrl: string, app: App): string {
+  const params = new Map([
+    ['s', 'App.Hello.World'],
+    ['app_key', app.appKey],
+    ['name', 'yesgraph'],
+  ]);
+  const sign = dynamicSign(params, app.appSecret);
+  const query = [...params, ['sign', sign]].map(([k, v]) => `${k}=${encodeURIComponent(v!)}`).join('&');
+  return `curl -s ${shellQuote(`${baseUrl}/?${query}`)}`;
+}
+
+/** A ready-to-paste signed GraphQL call of `hello`. */
+export function helloGraphQLCurl(baseUrl: string, app: App): string {
+  const body = JSON.stringify({ query: '{ hello(name: "yesgraph") }' });
+  return [
+    `curl -s ${shellQuote(`${baseUrl}/graphql`)}`,
+    `-H 'content-type: application/json'`,
+    `-H ${shellQuote(`x-app-key: ${app.appKey}`)}`,
+    `-H ${shellQuote(`x-sign: ${payloadSign(body, app.appSecret)}`)}`,
+    `--data ${shellQuote(body)}`,
+  ].join(' ');
+}

@@ -1,0 +1,63 @@
+/**
+ * The `sign` parameter (PROTOCOL.md §2). Dynamic: md5 over the values of every sent parameter
+ * but `sign`, sorted by name in byte order, concatenated, then the app secret; upper-case hex.
+ * Static: a fixed string per app. Off: no check. A wrong or missing signature is a 409.
+ */
+import { md5 } from '../crypto.js';
+import { ProtocolError } from '../errors.js';
+import type { App } from '../operations/apps.js';
+
+/** Parameters a client may or may not have included when signing (transport flags). */
+const OPTIONAL_IN_SIGNATURE = ['yesapi_allow_origin'];
+
+function byteOrder(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/** The dynamic signature of `params` (the `sign` entry, if any, is left out). */
+export function dynamicSign(params: ReadonlyMap<string, string>, secret: string): string {
+  const names = [...params.keys()].filter((n) => n !== 'sign').sort(byteOrder);
+  return md5(names.map((n) => params.get(n)).join('') + secret).toUpperCase();
+}
+
+/** Constant-time comparison of two signatures, case-insensitive on hex. */
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a.toUpperCase());
+  const y = Buffer.from(b.toUpperCase());
+  let diff = x.length ^ y.length;
+  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  return diff === 0;
+}
+
+const WRONG = '客户端非法请求：签名错误';
+
+/** Throws ProtocolError(409) unless `params` carry a valid signature for `app`. */
+export function checkSign(app: App, params: ReadonlyMap<string, string>): void {
+  if (app.signMode === 'off') return;
+  const given = params.get('sign') ?? '';
+  if (!given) throw new ProtocolError(409, '客户端非法请求：缺少签名sign');
+  if (app.signMode === 'static') {
+    if (!app.staticSign || !same(given, app.staticSign)) throw new ProtocolError(409, WRONG);
+    return;
+  }
+  if (same(given, dynamicSign(params, app.appSecret))) return;
+  for (const flag of OPTIONAL_IN_SIGNATURE) {
+    if (!params.has(flag)) continue;
+    const without = new Map(params);
+    without.delete(flag);
+    if (same(given, dynamicSign(without, app.appSecret))) return;
+  }
+  throw new ProtocolError(409, WRONG);
+}
+
+/** GraphQL face: the signature is md5(raw payload + secret), upper-case hex. */
+export function payloadSign(payload: string, secret: string): string {
+  return md5(payload + secret).toUpperCase();
+}
+
+export function checkPayloadSign(app: App, payload: string, given: string | null): void {
+  if (app.signMode === 'off') return;
+  if (!given) throw new ProtocolError(409, '客户端非法请求：缺少签名x-sign');
+  const expected = app.signMode === 'static' ? (app.staticSign ?? '') : payloadSign(payload, app.appSecret);
+  if (!expected || !same(given, expected)) throw new ProtocolError(409, WRONG);
+}

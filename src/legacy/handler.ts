@@ -1,0 +1,106 @@
+/**
+ * The legacy face: `/?s=App.X.Y`, `/?service=…` and `/api/App/X/Y`. Turns a request into a
+ * service call and the result into the platform's envelope. Every answer is HTTP 200 with a
+ * `ret`; unexpected failures answer `ret=500` with an error id that is logged with the cause.
+ */
+import { randomUUID } from 'node:crypto';
+import { BusinessError, ProtocolError } from '../errors.js';
+import type { App } from '../operations/apps.js';
+import { loaderMemo, type OperationContext } from '../operations/context.js';
+import type { Runtime } from '../runtime.js';
+import { checkSign } from '../guards/sign.js';
+import { corsHeaders, envelopeBody } from './envelope.js';
+import { readParams, parseUrlEncoded, type Params } from './params.js';
+import { parseParams } from './rules.js';
+import { findService } from './services/index.js';
+
+const SERVICE_PATH = /^\/api\/([A-Za-z][A-Za-z0-9_]*)\/([A-Za-z][A-Za-z0-9_]*)\/([A-Za-z][A-Za-z0-9_]*)\/?$/;
+
+/** True when the path belongs to the legacy face. */
+export function isLegacyPath(pathname: string): boolean {
+  return pathname === '/' || pathname === '/index.php' || SERVICE_PATH.test(pathname);
+}
+
+function serviceName(pathname: string, params: Params): string | undefined {
+  const m = SERVICE_PATH.exec(pathname);
+  if (m) return `${m[1]}.${m[2]}.${m[3]}`;
+  return params.get('service') || params.get('s') || undefined;
+}
+
+interface Outcome {
+  ret: number;
+  data: Record<string, unknown>;
+  msg: string;
+  app: App | null;
+}
+
+export function createLegacyHandler(rt: Runtime) {
+  async function call(params: Params, pathname: string): Promise<Outcome> {
+    let app: App | null = null;
+    try {
+      const name = serviceName(pathname, params);
+      if (!name) throw new ProtocolError(400, '客户端非法请求：缺少必要参数s');
+      const service = findService(name);
+      if (!service) throw new ProtocolError(404, `客户端非法请求：接口服务${name}不存在`);
+      app = await rt.apps.check(params.get('app_key'));
+      checkSign(app, params);
+      const member = await rt.members.check(app, params.get('uuid'), params.get('token')).catch((err: unknown) => {
+        if (service.session === 'lenient' && err instanceof ProtocolError && err.ret === 401) return null;
+        throw err;
+      });
+      const input = parseParams(service.params, params);
+      const ctx: OperationContext = {
+        app,
+        member,
+        main: rt.main,
+        databases: rt.databases,
+        log: rt.log,
+        loader: loaderMemo(),
+      };
+      const result = await service.run(ctx, input, params);
+      return { ret: 200, data: { err_code: 0, err_msg: '', ...result }, msg: `当前请求接口：${service.name}`, app };
+    } catch (err) {
+      if (err instanceof BusinessError) {
+        return { ret: 200, data: { err_code: err.code, err_msg: err.message }, msg: err.message, app };
+      }
+      if (err instanceof ProtocolError) return { ret: err.ret, data: {}, msg: err.message, app };
+      const errorId = randomUUID();
+      rt.log.error({ err, errorId, service: params.get('s') ?? params.get('service') }, 'legacy call failed');
+      return { ret: 500, data: {}, msg: `服务端异常，错误编号：${errorId}`, app };
+    }
+  }
+
+  return async function legacy(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    let query: Params;
+    try {
+      query = parseUrlEncoded(url.search.slice(1));
+    } catch {
+      query = new Map();
+    }
+    const cors = query.get('yesapi_allow_origin') === '1' ? corsHeaders(request.headers.get('origin')) : {};
+    if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: cors });
+    if (request.method !== 'GET' && request.method !== 'POST' && request.method !== 'HEAD') {
+      return new Response(null, { status: 405, headers: { allow: 'GET, POST, OPTIONS', ...cors } });
+    }
+
+    let outcome: Outcome;
+    let params: Params = query;
+    try {
+      params = await readParams(request, rt.config.bodyLimit);
+      outcome = await call(params, url.pathname);
+    } catch (err) {
+      if (!(err instanceof ProtocolError)) throw err;
+      outcome = { ret: err.ret, data: {}, msg: err.message, app: null };
+    }
+    const allowOrigin = params.get('yesapi_allow_origin') === '1' ? corsHeaders(request.headers.get('origin')) : cors;
+    const secret = outcome.app?.authEnabled ? outcome.app.appSecret : null;
+    // Protocol failures keep the full envelope even with return_data=1, so the `ret` is never lost.
+    const dataOnly = params.get('return_data') === '1' && outcome.ret === 200;
+    const body = envelopeBody({ ret: outcome.ret, data: outcome.data, msg: outcome.msg, secret, dataOnly });
+    return new Response(body, {
+      status: 200,
+      headers: { 'content-type': 'application/json; charset=utf-8', ...allowOrigin },
+    });
+  }
+}

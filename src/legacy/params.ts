@@ -1,0 +1,89 @@
+/**
+ * Parameter intake of the legacy face (PROTOCOL.md §1): the query string merged with an
+ * urlencoded, multipart or JSON body; a body value wins over a query value of the same name.
+ * Every value is a decoded string. Bytes that are not UTF-8, a body over the limit, malformed
+ * JSON and one name given twice with different values are refused with a 400.
+ */
+import { decodeUtf8, readBody } from '../body.js';
+import { badRequest } from '../errors.js';
+
+export type Params = Map<string, string>;
+
+function decodeComponent(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    throw badRequest('参数不是合法的UTF-8编码');
+  }
+}
+
+function put(target: Params, name: string, value: string): void {
+  const prev = target.get(name);
+  if (prev !== undefined && prev !== value) throw badRequest(`参数${name}重复出现且取值不同`);
+  target.set(name, value);
+}
+
+/** Strict `a=1&b=2` decoding: invalid percent-escapes or UTF-8 are an error, not U+FFFD. */
+export function parseUrlEncoded(text: string, into: Params = new Map()): Params {
+  if (!text) return into;
+  for (const pair of text.split('&')) {
+    if (!pair) continue;
+    const eq = pair.indexOf('=');
+    const name = decodeComponent(eq < 0 ? pair : pair.slice(0, eq));
+    const value = eq < 0 ? '' : decodeComponent(pair.slice(eq + 1));
+    if (name) put(into, name, value);
+  }
+  return into;
+}
+
+/** A JSON body's values become strings; nested objects and arrays become their JSON text. */
+function fromJson(text: string, into: Params): void {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw badRequest('请求体不是合法的JSON');
+  }
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('JSON请求体必须是对象');
+  for (const [name, v] of Object.entries(body)) {
+    if (v === null || v === undefined) continue;
+    put(into, name, typeof v === 'object' ? JSON.stringify(v) : String(v));
+  }
+}
+
+async function fromMultipart(bytes: Uint8Array<ArrayBuffer>, contentType: string, into: Params): Promise<void> {
+  let form: FormData;
+  try {
+    form = await new Response(bytes, { headers: { 'content-type': contentType } }).formData();
+  } catch {
+    throw badRequest('multipart请求体格式错误');
+  }
+  for (const [name, v] of form.entries()) {
+    // Files are not parameters of any service; their text is ignored.
+    if (typeof v === 'string') put(into, name, v);
+  }
+}
+
+/** Reads every parameter of a legacy call. Throws ProtocolError(400) on malformed input. */
+export async function readParams(request: Request, bodyLimit: number): Promise<Params> {
+  const url = new URL(request.url);
+  const query = parseUrlEncoded(url.search.slice(1));
+  if (request.method === 'GET' || request.method === 'HEAD') return query;
+
+  const bytes = await readBody(request, bodyLimit);
+  const body: Params = new Map();
+  const contentType = (request.headers.get('content-type') ?? '').toLowerCase();
+  if (bytes.byteLength > 0) {
+    if (contentType.startsWith('multipart/form-data')) {
+      decodeUtf8(bytes);
+      await fromMultipart(bytes, request.headers.get('content-type')!, body);
+    } else if (contentType.includes('json')) {
+      fromJson(decodeUtf8(bytes), body);
+    } else {
+      // urlencoded, and bodies without a content type as SDKs send them.
+      parseUrlEncoded(decodeUtf8(bytes).trim(), body);
+    }
+  }
+  for (const [name, value] of body) query.set(name, value);
+  return query;
+}

@@ -1,0 +1,39 @@
+/**
+ * What an operation receives besides its input: the calling app and member, the stores, a
+ * logger, and per-request DataLoaders. Operations never see HTTP; both faces build this.
+ */
+import type DataLoader from 'dataloader';
+import type { DatabaseRegistry } from '../db/registry.js';
+import type { Store } from '../db/store.js';
+import type { Logger } from '../logger.js';
+import type { App } from './apps.js';
+
+export interface Member {
+  readonly uuid: string;
+  /** The session token the caller presented (needed to end the session). */
+  readonly token: string;
+}
+
+export interface OperationContext {
+  readonly app: App;
+  /** The signed-in member of the app, when the caller sent a valid uuid + token. */
+  readonly member: Member | null;
+  readonly main: Store;
+  readonly databases: DatabaseRegistry;
+  readonly log: Logger;
+  /** The request's DataLoader named `key`, created on first use (loaders never outlive a request). */
+  loader<K, V, C = K>(key: string, create: () => DataLoader<K, V, C>): DataLoader<K, V, C>;
+}
+
+/** A fresh per-request loader memo for an OperationContext. */
+export function loaderMemo(): OperationContext['loader'] {
+  const loaders = new Map<string, unknown>();
+  return <K, V, C = K>(key: string, create: () => DataLoader<K, V, C>) => {
+    let l = loaders.get(key) as DataLoader<K, V, C> | undefined;
+    if (!l) {
+      l = create();
+      loaders.set(key, l);
+    }
+    return l;
+  };
+}

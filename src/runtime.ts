@@ -1,0 +1,49 @@
+/**
+ * Everything a running yesgraph holds: configuration, logger, the migrated main store, the
+ * direct-connect registry and the guards. The server and the CLI both start from here.
+ */
+import type { Config } from './config.js';
+import { SecretBox } from './crypto.js';
+import { migrate } from './db/migrate.js';
+import { openStore, redactUrl } from './db/open.js';
+import { DatabaseRegistry } from './db/registry.js';
+import type { Store } from './db/store.js';
+import { AppGuard } from './guards/app.js';
+import { MemberGuard } from './guards/member.js';
+import type { Logger } from './logger.js';
+
+export interface Runtime {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly main: Store;
+  readonly databases: DatabaseRegistry;
+  readonly apps: AppGuard;
+  readonly members: MemberGuard;
+  close(): Promise<void>;
+}
+
+/** Opens and migrates the main store. Throws with one clear line when it cannot. */
+export async function startRuntime(config: Config, log: Logger): Promise<Runtime> {
+  const main = openStore(config.databaseUrl);
+  try {
+    await main.ping();
+    const applied = await migrate(main);
+    if (applied.length) log.info({ migrations: applied }, 'main store migrated');
+  } catch (err) {
+    await main.close().catch(() => undefined);
+    throw new Error(`main store ${redactUrl(config.databaseUrl)} is not usable: ${(err as Error).message}`);
+  }
+  const databases = new DatabaseRegistry(main, new SecretBox(config.secretKey));
+  return {
+    config,
+    log,
+    main,
+    databases,
+    apps: new AppGuard(main),
+    members: new MemberGuard(main),
+    async close() {
+      await databases.closeAll();
+      await main.close();
+    },
+  };
+}

@@ -1,0 +1,47 @@
+/** `yesgraph serve`: start-up, the demo app, listening, and a clean shutdown on SIGINT/SIGTERM. */
+import type { Config } from './config.js';
+import { ensureDemoApp, helloCurl, helloGraphQLCurl } from './demo.js';
+import type { Logger } from './logger.js';
+import { startRuntime } from './runtime.js';
+import { createServer, listen } from './server.js';
+
+export async function serve(config: Config, log: Logger): Promise<void> {
+  const rt = await startRuntime(config, log);
+  if (config.secretKeyFile) {
+    log.warn({ file: config.secretKeyFile }, 'YESGRAPH_SECRET_KEY is not set: using a generated development key file');
+  }
+  let graphiqlHeaders: Record<string, string> | undefined;
+  let banner: string[] = [];
+  const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  if (config.demo) {
+    const { app, created } = await ensureDemoApp(rt.main);
+    log.warn({ app_key: app.appKey, created }, 'demo app present: remove it in production (YESGRAPH_DEMO=0 stops creating it)');
+    graphiqlHeaders = { 'x-app-key': app.appKey, 'x-sign': '<dynamic: md5(body + app_secret), or create an app with --sign off>' };
+    banner = [
+      `Demo app: app_key=${app.appKey} app_secret=${app.appSecret}`,
+      `Try the legacy face:`,
+      `  ${helloCurl(base, app)}`,
+      `Try the GraphQL face:`,
+      `  ${helloGraphQLCurl(base, app)}`,
+    ];
+  }
+  const server = createServer(rt, { graphiqlHeaders });
+  let http;
+  try {
+    http = await listen(server, config.host, config.port);
+  } catch (err) {
+    await rt.close();
+    throw new Error(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
+  }
+  log.info({ url: base }, 'yesgraph listening');
+  if (!config.production) log.info({ graphiql: `${base}/graphql` }, 'GraphiQL playground');
+  if (banner.length) process.stderr.write(banner.join('\n') + '\n');
+
+  const stop = (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    http.close(() => void rt.close().then(() => process.exit(0)));
+    setTimeout(() => process.exit(0), 10_000).unref();
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}

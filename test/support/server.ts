@@ -1,0 +1,141 @@
+/**
+ * yesgraph in-process over a fresh real main store (SQLite or MariaDB), driven through
+ * `server.fetch` — the same entry point the HTTP server uses — with signed calls on both faces.
+ *
+ *   describe.each(await storeKinds())('%s', (kind) => {
+ *     const t = useServer(kind);
+ *     it('…', async () => { const env = await t.legacy({ s: 'App.Hello.World' }); … });
+ *   });
+ */
+import { afterAll, beforeAll } from 'vitest';
+import type { Config } from '../../src/config.js';
+import { dynamicSign, payloadSign } from '../../src/guards/sign.js';
+import { silentLogger } from '../../src/logger.js';
+import { createApp, type App, type SignMode } from '../../src/operations/apps.js';
+import { startRuntime, type Runtime } from '../../src/runtime.js';
+import { createServer, type YesgraphServer } from '../../src/server.js';
+import { freshDatabase, type FreshDatabase, type StoreKind } from './stores.js';
+
+export const BASE = 'http://yesgraph.test';
+
+export function testConfig(databaseUrl: string, overrides: Partial<Config> = {}): Config {
+  return {
+    host: '127.0.0.1',
+    port: 0,
+    databaseUrl,
+    secretKey: 'test-secret-key-0123456789',
+    production: false,
+    logLevel: 'silent',
+    bodyLimit: 64 * 1024,
+    graphqlMaxDepth: 12,
+    demo: false,
+    ...overrides,
+  };
+}
+
+export interface Envelope {
+  ret: number;
+  data: Record<string, unknown> & { err_code?: number; err_msg?: string };
+  msg: string;
+  _t: number;
+  _auth: string;
+}
+
+export interface CallOptions {
+  /** GET (default) puts parameters in the query string; POST sends an urlencoded body. */
+  method?: 'GET' | 'POST';
+  app?: App;
+  /** Leave out app_key/sign (to test the guard). */
+  unsigned?: boolean;
+  /** Member session. */
+  session?: { uuid: string; token: string };
+}
+
+export interface GraphQLResult<T = Record<string, unknown>> {
+  data?: T | null;
+  errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, unknown> }>;
+}
+
+export interface TestServer {
+  readonly rt: Runtime;
+  readonly server: YesgraphServer;
+  /** A dynamic-signature app created for the suite. */
+  readonly app: App;
+  readonly databaseUrl: string;
+  newApp(signMode?: SignMode): Promise<App>;
+  /** A signed legacy call; parameters as the SDKs send them (strings). */
+  legacy(params: Record<string, string | number>, options?: CallOptions): Promise<Envelope>;
+  /** A signed GraphQL POST. */
+  graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, options?: Omit<CallOptions, 'method'>): Promise<GraphQLResult<T>>;
+  fetch(request: Request): Promise<Response>;
+}
+
+export function signedParams(params: Record<string, string | number>, app: App): URLSearchParams {
+  const map = new Map(Object.entries(params).map(([k, v]) => [k, String(v)]));
+  map.set('app_key', app.appKey);
+  map.set('sign', dynamicSign(map, app.appSecret));
+  return new URLSearchParams([...map]);
+}
+
+export function useServer(kind: StoreKind): TestServer {
+  let db: FreshDatabase;
+  let rt: Runtime;
+  let server: YesgraphServer;
+  let app: App;
+  beforeAll(async () => {
+    db = await freshDatabase(kind);
+    rt = await startRuntime(testConfig(db.url), silentLogger);
+    server = createServer(rt);
+    app = await createApp(rt.main, { name: 'test' });
+  });
+  afterAll(async () => {
+    await rt?.close();
+    await db?.drop();
+  });
+
+  const t: TestServer = {
+    get rt() {
+      return rt;
+    },
+    get server() {
+      return server;
+    },
+    get app() {
+      return app;
+    },
+    get databaseUrl() {
+      return db.url;
+    },
+    newApp: (signMode = 'dynamic') => createApp(rt.main, { name: 'other', signMode }),
+    fetch: (request) => server.fetch(request),
+    async legacy(params, options = {}) {
+      const who = options.app ?? app;
+      const all = { ...params, ...(options.session ?? {}) };
+      const body = options.unsigned
+        ? new URLSearchParams(Object.entries(all).map(([k, v]) => [k, String(v)]))
+        : signedParams(all, who);
+      const request =
+        options.method === 'POST'
+          ? new Request(`${BASE}/`, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+          : new Request(`${BASE}/?${body.toString()}`);
+      const res = await server.fetch(request);
+      return (await res.json()) as Envelope;
+    },
+    async graphql(query, variables, options = {}) {
+      const who = options.app ?? app;
+      const body = JSON.stringify({ query, variables });
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (!options.unsigned) {
+        headers['x-app-key'] = who.appKey;
+        headers['x-sign'] = payloadSign(body, who.appSecret);
+      }
+      if (options.session) {
+        headers['x-uuid'] = options.session.uuid;
+        headers['x-token'] = options.session.token;
+      }
+      const res = await server.fetch(new Request(`${BASE}/graphql`, { method: 'POST', headers, body }));
+      return (await res.json()) as GraphQLResult<never>;
+    },
+  };
+  return t;
+}
