@@ -2,6 +2,7 @@
  * One fetch handler for everything: `/graphql` (GraphQL face), `/healthz`, and the legacy
  * paths. Tests call `server.fetch(request)` directly; `listen` wraps it in node:http.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServerAdapter } from '@whatwg-node/server';
 import { decodeUtf8, readBody } from './body.js';
@@ -30,6 +31,17 @@ export function createServer(rt: Runtime, options: ServerOptions = {}): Yesgraph
   const legacy = createLegacyHandler(rt);
 
   async function graphql(request: Request): Promise<Response> {
+    try {
+      return await graphqlGuarded(request);
+    } catch (err) {
+      // The guard's own store lookups failed: masked like any unexpected error.
+      const errorId = randomUUID();
+      rt.log.error({ err, errorId }, 'graphql guard failed');
+      return json(500, { errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR', errorId } }] });
+    }
+  }
+
+  async function graphqlGuarded(request: Request): Promise<Response> {
     const url = new URL(request.url);
     if (request.method !== 'POST') {
       return yoga.fetch(request, { guard: await guardRequest(rt, request.headers, url.search.slice(1)) });

@@ -7,10 +7,12 @@
  *     it('…', async () => { const env = await t.legacy({ s: 'App.Hello.World' }); … });
  *   });
  */
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
 import { afterAll, beforeAll } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { dynamicSign, payloadSign } from '../../src/guards/sign.js';
-import { silentLogger } from '../../src/logger.js';
+import { createLogger, silentLogger } from '../../src/logger.js';
 import { createApp, type App, type SignMode } from '../../src/operations/apps.js';
 import { startRuntime, type Runtime } from '../../src/runtime.js';
 import { createServer, type YesgraphServer } from '../../src/server.js';
@@ -67,6 +69,8 @@ export interface TestServer {
   legacy(params: Record<string, string | number>, options?: CallOptions): Promise<Envelope>;
   /** A signed GraphQL POST. */
   graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, options?: Omit<CallOptions, 'method'>): Promise<GraphQLResult<T>>;
+  /** A signed GraphQL POST of a codegen'd typed document. */
+  gql<R, V extends Record<string, unknown>>(doc: TypedDocumentNode<R, V>, variables?: V, options?: Omit<CallOptions, 'method'>): Promise<GraphQLResult<R>>;
   fetch(request: Request): Promise<Response>;
 }
 
@@ -84,7 +88,9 @@ export function useServer(kind: StoreKind): TestServer {
   let app: App;
   beforeAll(async () => {
     db = await freshDatabase(kind);
-    rt = await startRuntime(testConfig(db.url), silentLogger);
+    // TEST_LOG_LEVEL=error shows what the server logs (masked errors and their causes).
+    const log = process.env.TEST_LOG_LEVEL ? createLogger(process.env.TEST_LOG_LEVEL) : silentLogger;
+    rt = await startRuntime(testConfig(db.url), log);
     server = createServer(rt);
     app = await createApp(rt.main, { name: 'test' });
   });
@@ -121,6 +127,7 @@ export function useServer(kind: StoreKind): TestServer {
       const res = await server.fetch(request);
       return (await res.json()) as Envelope;
     },
+    gql: (doc, variables, options) => t.graphql(print(doc), variables, options),
     async graphql(query, variables, options = {}) {
       const who = options.app ?? app;
       const body = JSON.stringify({ query, variables });

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { checkSign, dynamicSign } from '../../src/guards/sign.js';
+import { ProtocolError } from '../../src/errors.js';
+import type { App } from '../../src/operations/apps.js';
+
+const APP_KEY = '0123456789ABCDEF0123456789ABCDEF';
+const SECRET = 'my_app_secret_for_tests';
+
+const sign = (params: Record<string, string>) => dynamicSign(new Map(Object.entries({ ...params, app_key: APP_KEY })), SECRET);
+
+describe('dynamic signature: the test vectors of PROTOCOL.md §2', () => {
+  it('App.Hello.World', () => {
+    expect(sign({ s: 'App.Hello.World', name: 'dogstar' })).toBe('271BBC3007C1F14D4FE54DAA05D4EC34');
+  });
+
+  it('App.Table.FreePopOne with JSON values', () => {
+    expect(sign({ s: 'App.Table.FreePopOne', model_name: 'article', where: '[["state", "=", 0]]', data: '{"state":1}' })).toBe(
+      '229F3D7A98A7ACA2C4405AADC69C4818',
+    );
+  });
+
+  it('App.Market_Message.Show with CJK values', () => {
+    expect(sign({ s: 'App.Market_Message.Show', message_key: '文章1', order: '2', page: '1', perpage: '10' })).toBe(
+      '1E124A6FAC55C524107B8529B30F0C20',
+    );
+  });
+
+  it('App.DB_MsSQL_Data.Transfer', () => {
+    expect(
+      sign({
+        s: 'App.DB_MsSQL_Data.Transfer',
+        model_name: 'TestTable',
+        db_mark: 'db_test',
+        account_field: 'id',
+        from_account: '3',
+        to_account: '4',
+        amount_field: 'quantity',
+        amount: '2',
+      }),
+    ).toBe('91D1BDC42CAF77C5947174989D870C39');
+  });
+
+  it('leaves the sign parameter itself out', () => {
+    const params = { s: 'App.Hello.World', name: 'dogstar' };
+    expect(sign({ ...params, sign: 'anything' })).toBe(sign(params));
+  });
+});
+
+describe('checkSign', () => {
+  const app = (signMode: App['signMode'], staticSign: string | null = null): App => ({
+    id: 1,
+    appKey: APP_KEY,
+    appSecret: SECRET,
+    name: 't',
+    signMode,
+    staticSign,
+    authEnabled: true,
+    status: 'active',
+    expiresAt: null,
+    isDemo: false,
+  });
+  const params = (extra: Record<string, string>) => new Map(Object.entries({ s: 'App.Hello.World', name: 'dogstar', app_key: APP_KEY, ...extra }));
+  const ret = (fn: () => void) => {
+    try {
+      fn();
+      return 200;
+    } catch (err) {
+      return (err as ProtocolError).ret;
+    }
+  };
+
+  it('dynamic: accepts the right signature in either case, refuses a wrong or missing one', () => {
+    expect(ret(() => checkSign(app('dynamic'), params({ sign: '271BBC3007C1F14D4FE54DAA05D4EC34' })))).toBe(200);
+    expect(ret(() => checkSign(app('dynamic'), params({ sign: '271bbc3007c1f14d4fe54daa05d4ec34' })))).toBe(200);
+    expect(ret(() => checkSign(app('dynamic'), params({ sign: '271BBC3007C1F14D4FE54DAA05D4EC35' })))).toBe(409);
+    expect(ret(() => checkSign(app('dynamic'), params({})))).toBe(409);
+    expect(ret(() => checkSign(app('dynamic'), params({ sign: '' })))).toBe(409);
+  });
+
+  it('dynamic: yesapi_allow_origin may be signed or not', () => {
+    expect(ret(() => checkSign(app('dynamic'), params({ yesapi_allow_origin: '1', sign: '271BBC3007C1F14D4FE54DAA05D4EC34' })))).toBe(200);
+    const withFlag = params({ yesapi_allow_origin: '1' });
+    expect(ret(() => checkSign(app('dynamic'), new Map([...withFlag, ['sign', dynamicSign(withFlag, SECRET)]])))).toBe(200);
+  });
+
+  it('static: the fixed string only', () => {
+    expect(ret(() => checkSign(app('static', 'FIXED'), params({ sign: 'FIXED' })))).toBe(200);
+    expect(ret(() => checkSign(app('static', 'FIXED'), params({ sign: '271BBC3007C1F14D4FE54DAA05D4EC34' })))).toBe(409);
+  });
+
+  it('off: anything goes', () => {
+    expect(ret(() => checkSign(app('off'), params({})))).toBe(200);
+    expect(ret(() => checkSign(app('off'), params({ sign: 'garbage' })))).toBe(200);
+  });
+});
