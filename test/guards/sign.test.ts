@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkSign, dynamicSign } from '../../src/guards/sign.js';
-import { ProtocolError } from '../../src/errors.js';
+import { type ProtocolError } from '../../src/errors.js';
 import type { App } from '../../src/operations/apps.js';
 
 const APP_KEY = '0123456789ABCDEF0123456789ABCDEF';
