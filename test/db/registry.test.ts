@@ -1,0 +1,66 @@
+/** db_mark registrations: sealed at rest, redacted when shown, scoped per app, pooled. */
+import mysql from 'mysql2/promise';
+import { describe, expect, it } from 'vitest';
+import { sql } from '../../src/db/sql.js';
+import { DatabaseConfigError } from '../../src/db/registry.js';
+import { useServer } from '../support/server.js';
+import { freshDatabase, MYSQL_URL, storeKinds } from '../support/stores.js';
+
+const kinds = await storeKinds();
+
+describe.each(kinds)('database registry with a %s main store', (kind) => {
+  const t = useServer(kind);
+
+  it('registers a SQLite file for the operator only, scoped to one app', async () => {
+    const owner = await freshDatabase('sqlite');
+    try {
+      await expect(t.rt.databases.add(t.app.id, 'file_db', owner.url)).rejects.toThrow(DatabaseConfigError);
+      const db = await t.rt.databases.add(t.app.id, 'file_db', owner.url, 'p_', { allowSqlite: true });
+      expect(db).toMatchObject({ dbMark: 'file_db', engine: 'sqlite', tablePrefix: 'p_' });
+      const resolved = await t.rt.databases.resolve(t.app.id, 'file_db');
+      expect(resolved?.store.dialect.name).toBe('sqlite');
+      // The same pooled store on the next request.
+      expect((await t.rt.databases.resolve(t.app.id, 'file_db'))?.store).toBe(resolved?.store);
+      const other = await t.newApp();
+      expect(await t.rt.databases.resolve(other.id, 'file_db')).toBeNull();
+      await expect(t.rt.databases.add(t.app.id, 'file_db', owner.url, '', { allowSqlite: true })).rejects.toThrow(/already registered/);
+    } finally {
+      await owner.drop();
+    }
+  });
+
+  it('refuses bad marks, prefixes and URLs before touching anything', async () => {
+    for (const [mark, url, prefix] of [
+      ['bad mark', 'sqlite:/tmp/x.db', ''],
+      ['ok', 'sqlite:/tmp/x.db', 'bad-prefix'],
+      ['ok', 'postgres://h/db', ''],
+      ['ok', 'mysql://root@127.0.0.1:1/nope', ''],
+    ] as const) {
+      await expect(t.rt.databases.add(t.app.id, mark, url, prefix, { allowSqlite: true })).rejects.toThrow(DatabaseConfigError);
+    }
+    expect(await t.rt.databases.list(t.app.id)).toEqual(expect.not.arrayContaining([expect.objectContaining({ dbMark: 'ok' })]));
+  });
+
+  it.skipIf(!kinds.includes('mysql'))('seals a password-protected MariaDB URL and shows it redacted', async () => {
+    const target = await freshDatabase('mysql');
+    const name = new URL(target.url).pathname.slice(1);
+    const admin = await mysql.createConnection({ uri: MYSQL_URL });
+    await admin.query(`CREATE USER IF NOT EXISTS 'yg_reader'@'%' IDENTIFIED BY 'hunter2-secret'`);
+    await admin.query(`CREATE USER IF NOT EXISTS 'yg_reader'@'localhost' IDENTIFIED BY 'hunter2-secret'`);
+    await admin.query(`GRANT ALL ON \`${name}\`.* TO 'yg_reader'@'%'`);
+    await admin.query(`GRANT ALL ON \`${name}\`.* TO 'yg_reader'@'localhost'`);
+    await admin.end();
+    try {
+      const url = `mysql://yg_reader:hunter2-secret@127.0.0.1:3306/${name}`;
+      const db = await t.rt.databases.add(t.app.id, 'pw_db', url);
+      expect(db.urlRedacted).toBe(`mysql://yg_reader:***@127.0.0.1:3306/${name}`);
+      const rows = await t.rt.main.query<Record<string, unknown>>(sql`SELECT * FROM yg_database WHERE db_mark = ${'pw_db'}`);
+      expect(JSON.stringify(rows)).not.toContain('hunter2');
+      const resolved = await t.rt.databases.resolve(t.app.id, 'pw_db');
+      await expect(resolved!.store.ping()).resolves.toBeUndefined();
+      await expect(t.rt.databases.add(t.app.id, 'pw_bad', url.replace('hunter2-secret', 'wrong'))).rejects.toThrow(/does not answer/);
+    } finally {
+      await target.drop();
+    }
+  });
+});
