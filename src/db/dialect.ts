@@ -25,6 +25,11 @@ export interface Dialect {
   escapeLike(literal: string): string;
   /** The ESCAPE clause matching `escapeLike`. */
   readonly likeEscapeClause: Sql;
+  /**
+   * Spellings of portable function names where this engine differs (raw conditions of
+   * src/where): e.g. LENGTH counts characters as SQL Server's LEN and MySQL's CHAR_LENGTH.
+   */
+  readonly functionNames: Readonly<Record<string, string>>;
   /** `SELECT … FOR UPDATE SKIP LOCKED` (or an equivalent hint) is available. */
   readonly supportsSkipLocked: boolean;
   /** An error code this engine raises for a deadlock or lock wait timeout: retry the transaction. */

@@ -23,6 +23,7 @@ export const mssqlDialect: Dialect = {
   limitOffset: (limit, offset) => raw(` OFFSET ${integer(offset)} ROWS FETCH NEXT ${integer(limit)} ROWS ONLY`),
   escapeLike: escapeLikeWith('%_['),
   likeEscapeClause: raw(` ESCAPE '!'`),
+  functionNames: { LENGTH: 'LEN' },
   // READPAST with UPDLOCK, ROWLOCK is the SQL Server equivalent of SKIP LOCKED.
   supportsSkipLocked: true,
   isRetryableConflict: (err) => {

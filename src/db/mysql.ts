@@ -25,6 +25,7 @@ export const mysqlDialect: Dialect = {
   limitOffset: (limit, offset) => raw(` LIMIT ${integer(limit)} OFFSET ${integer(offset)}`),
   escapeLike: escapeLikeWith('%_'),
   likeEscapeClause: raw(` ESCAPE '!'`),
+  functionNames: { LENGTH: 'CHAR_LENGTH' },
   // MariaDB 10.6+ and MySQL 8.0+.
   supportsSkipLocked: true,
   isRetryableConflict: (err) => {

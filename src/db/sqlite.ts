@@ -24,6 +24,7 @@ export const sqliteDialect: Dialect = {
   limitOffset: (limit, offset) => raw(` LIMIT ${integer(limit)} OFFSET ${integer(offset)}`),
   escapeLike: escapeLikeWith('%_'),
   likeEscapeClause: raw(` ESCAPE '!'`),
+  functionNames: {},
   supportsSkipLocked: false,
   isRetryableConflict: (err) => (err as { code?: string })?.code === 'SQLITE_BUSY',
 };

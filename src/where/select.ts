@@ -1,0 +1,26 @@
+/** Column lists: `select` / `fields` / `more_select`, comma-separated and validated. */
+import { isIdentifier } from '../db/sql.js';
+import type { TableInfo } from '../db/store.js';
+import { fail, quote } from './fail.js';
+import { MORE_LIMITS } from './limits.js';
+import { columnOf } from './validate.js';
+
+/** The named columns in order, without repeats; null when absent, empty or `*` (every column). */
+export function parseSelect(text: string | undefined, paramName = 'select'): string[] | null {
+  const t = (text ?? '').trim();
+  if (t === '' || t === '*') return null;
+  const names = t
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
+  if (names.length > MORE_LIMITS.selectColumns) throw fail(paramName, `中的字段不能超过${MORE_LIMITS.selectColumns}个`);
+  for (const n of names) {
+    if (!isIdentifier(n)) throw fail(paramName, `中的字段 ${quote(n)} 不存在`);
+  }
+  return names.length ? [...new Set(names)] : null;
+}
+
+/** 400 for the first name that is not a column of the table. */
+export function checkColumns(names: string[], table: TableInfo, paramName: string): void {
+  for (const n of names) columnOf(table, n, paramName);
+}
