@@ -5,6 +5,8 @@ import './scalars.js';
 import './business-error.js';
 import './hello.js';
 import './member.js';
+import './databases.js';
+import './tree.js';
 
 let schema: GraphQLSchema | undefined;
 

@@ -84,6 +84,17 @@ describe.each(kinds)('GraphQL face on %s', (kind) => {
     expect(guest.data?.me).toBeNull();
   });
 
+  it('refuses a selection deeper than GRAPHQL_MAX_DEPTH before running anything', async () => {
+    const nest = (levels: number) => 'id ' + 'children { id '.repeat(levels) + '}'.repeat(levels);
+    const query = (levels: number) =>
+      `{ freeTree(db: "nope", table: "t") { ... on QueryFreeTreeSuccess { data { ${nest(levels)} } } ... on BusinessError { errCode } } }`;
+    const shallow = await t.graphql<{ freeTree: { errCode: number } }>(query(2));
+    expect(shallow.data?.freeTree.errCode).toBe(1); // ran: the db_mark does not exist
+    const deep = await t.graphql(query(t.rt.config.graphqlMaxDepth));
+    expect(deep.data ?? null).toBeNull();
+    expect(deep.errors?.[0]?.message).toMatch(/depth/i);
+  });
+
   it('masks unexpected errors: an id, no detail', async () => {
     await t.rt.main.execute(sql`ALTER TABLE yg_member RENAME TO yg_member_gone`);
     try {

@@ -1,9 +1,11 @@
 /** Every legacy service by name. Add a service by appending it here. */
 import type { Service } from '../service.js';
+import { addNewDatabaseConfig } from './databases.js';
 import { helloWorld } from './hello.js';
+import { freeTreeService } from './tree.js';
 import { userCheck, userLogin, userLogout, userRegister } from './user.js';
 
-export const SERVICES: readonly Service[] = [helloWorld, userRegister, userLogin, userCheck, userLogout];
+export const SERVICES: readonly Service[] = [helloWorld, userRegister, userLogin, userCheck, userLogout, addNewDatabaseConfig, freeTreeService];
 
 const byName = new Map(SERVICES.map((s) => [s.name.toLowerCase(), s]));
 

@@ -1,0 +1,76 @@
+/**
+ * `freeTree` (App.DB_MsSQL_Data.FreeTree) and the recursive `TreeNode`: a client nests
+ * `children` as deep as it wants (within the server's depth limit); each level is one
+ * statement, batched by the request's loader.
+ */
+import { badRequest } from '../errors.js';
+import { openTree, type Tree, type TreeNode as Node } from '../operations/tree.js';
+import { builder } from './builder.js';
+import { BusinessError } from './business-error.js';
+import { ConditionsInput, OrderByInput, orderOf, whereOf } from './conditions.js';
+import { opOf } from './context.js';
+
+interface TreeNodeParent {
+  readonly node: Node;
+  readonly tree: Tree;
+}
+
+const inTree = (tree: Tree) => (nodes: Node[]): TreeNodeParent[] => nodes.map((node) => ({ node, tree }));
+
+const TreeNode = builder.objectRef<TreeNodeParent>('TreeNode');
+
+TreeNode.implement({
+  description: 'A row of the tree: values typed as the legacy face answers them (id and parent integers, other columns text).',
+  fields: (t) => ({
+    id: t.int({ resolve: (p) => p.node.id }),
+    parentId: t.int({ nullable: true, resolve: (p) => p.node.parentId }),
+    values: t.field({
+      type: 'JSON',
+      description: 'The selected columns, plus id and the parent field.',
+      resolve: (p) => p.node.values,
+    }),
+    value: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'One selected column.',
+      args: { column: t.arg.string({ required: true }) },
+      resolve: (p, { column }) => {
+        if (!Object.hasOwn(p.node.values, column)) throw badRequest(`字段${column}不在select中`);
+        return p.node.values[column];
+      },
+    }),
+    children: t.field({
+      type: [TreeNode],
+      description: 'The next level, with the same filter, selection and order. A row already in this tree is left out.',
+      resolve: (p) => p.tree.children(p.node).then(inTree(p.tree)),
+    }),
+  }),
+});
+
+builder.queryField('freeTree', (t) =>
+  t.field({
+    type: [TreeNode],
+    description: 'App.DB_MsSQL_Data.FreeTree: the rows of `table` (in the database registered as `db`) whose parent field holds `parentId`.',
+    errors: { types: [BusinessError] },
+    args: {
+      db: t.arg.string({ required: true, description: 'The db_mark.' }),
+      table: t.arg.string({ required: true, description: 'The model_name (table_prefix is added).' }),
+      parentField: t.arg.string({ defaultValue: 'parent_id', description: 'An integer column holding the parent id.' }),
+      parentId: t.arg.int({ defaultValue: 0 }),
+      where: t.arg({ type: ConditionsInput }),
+      select: t.arg.stringList({ description: 'Columns to answer (id and the parent field always are); all when absent.' }),
+      order: t.arg({ type: [OrderByInput] }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const tree = await openTree(opOf(ctx), {
+        dbMark: args.db,
+        modelName: args.table,
+        parentField: args.parentField ?? 'parent_id',
+        where: whereOf(args.where),
+        select: args.select ?? null,
+        order: orderOf(args.order),
+      });
+      return tree.roots(args.parentId ?? 0).then(inTree(tree));
+    },
+  }),
+);

@@ -1,0 +1,75 @@
+/**
+ * The direct-connect databases of an app (App.DB_MsSQL_Config.AddNewDatabaseConfig, GraphQL
+ * `addDatabase` and `databases`). API callers give MySQL/MariaDB or SQL Server connection
+ * fields, as the platform's form does; SQLite files are the operator's (`yesgraph db add`).
+ * The connection is tried before it is saved; the password is sealed by the registry and is
+ * never part of an answer, an error message or a log line.
+ */
+import type { EngineName } from '../db/dialect.js';
+import { DatabaseConfigError, type RegisteredDatabase } from '../db/registry.js';
+import { badRequest, BusinessError } from '../errors.js';
+import type { OperationContext } from './context.js';
+
+const SERVICE = 'App.DB_MsSQL_Config.AddNewDatabaseConfig';
+
+export type RemoteEngine = 'mysql' | 'mssql';
+
+export const DEFAULT_PORT: Record<RemoteEngine, number> = { mysql: 3306, mssql: 1433 };
+
+export interface NewDatabase {
+  readonly dbMark: string;
+  readonly engine: RemoteEngine;
+  readonly host: string;
+  /** Defaults to the engine's usual port. */
+  readonly port?: number;
+  readonly user: string;
+  readonly password: string;
+  /** The real database name: it is never shown again after registration. */
+  readonly name: string;
+  readonly tablePrefix: string;
+}
+
+/** What may be shown of a registration: no host, database name or credentials. */
+export interface DatabaseSummary {
+  readonly dbMark: string;
+  readonly engine: EngineName;
+  readonly tablePrefix: string;
+}
+
+const HOSTNAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const IPV6 = /^[0-9A-Fa-f:.]+$/;
+
+function urlHost(host: string): string {
+  if (HOSTNAME.test(host)) return host;
+  if (host.includes(':') && IPV6.test(host)) return `[${host}]`;
+  throw badRequest(`db_host不是合法的主机名或IP地址, 但现在db_host = ${host}`);
+}
+
+function databaseUrl(d: NewDatabase): string {
+  const auth = `${encodeURIComponent(d.user)}:${encodeURIComponent(d.password)}`;
+  return `${d.engine}://${auth}@${urlHost(d.host)}:${d.port ?? DEFAULT_PORT[d.engine]}/${encodeURIComponent(d.name)}`;
+}
+
+function summary(db: RegisteredDatabase): DatabaseSummary {
+  return { dbMark: db.dbMark, engine: db.engine, tablePrefix: db.tablePrefix };
+}
+
+export async function addDatabase(ctx: OperationContext, input: NewDatabase): Promise<DatabaseSummary> {
+  const url = databaseUrl(input);
+  try {
+    return summary(await ctx.databases.add(ctx.app.id, input.dbMark, url, input.tablePrefix));
+  } catch (err) {
+    // The registry's messages are written to be shown (the URL in them is redacted).
+    if (err instanceof DatabaseConfigError) throw new BusinessError(SERVICE, 1, `添加数据库连接配置失败：${err.message}`);
+    // Two registrations of one db_mark at once: the unique key refuses the second insert.
+    const marks = await ctx.databases.list(ctx.app.id);
+    if (marks.some((m) => m.dbMark === input.dbMark)) {
+      throw new BusinessError(SERVICE, 1, `添加数据库连接配置失败：db_mark ${input.dbMark} is already registered`);
+    }
+    throw err;
+  }
+}
+
+export async function listDatabases(ctx: OperationContext): Promise<DatabaseSummary[]> {
+  return (await ctx.databases.list(ctx.app.id)).map(summary);
+}

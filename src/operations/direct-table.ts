@@ -1,0 +1,101 @@
+/**
+ * A table of an owner's own database, as every App.DB_MsSQL_Data.* service reaches it
+ * (PROTOCOL.md §6): `db_mark` resolved for the calling app only, `table_prefix` put in front of
+ * `model_name`, the platform's table-name rules applied, the columns read.
+ *
+ * Decisions: a db_mark the app has not registered (including another app's) is the service's
+ * err_code 1, worded the same either way so that marks of other apps cannot be probed; a name
+ * that cannot be a table (not an identifier, or the reserved `_<digits>` shard suffix) is a
+ * 400; a missing table or a failed statement is err_code 1, and its message never carries SQL.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ResolvedDatabase } from '../db/registry.js';
+import { isIdentifier } from '../db/sql.js';
+import type { Column, ColumnKind, Store, TableInfo } from '../db/store.js';
+import { badRequest, BusinessError, ProtocolError, type ServiceWithCodes } from '../errors.js';
+import type { OperationContext } from './context.js';
+
+export interface DirectTable {
+  readonly service: ServiceWithCodes;
+  readonly db: ResolvedDatabase;
+  readonly store: Store;
+  /** The name the caller sent: messages use it, never the prefixed name. */
+  readonly modelName: string;
+  readonly table: TableInfo;
+}
+
+const SHARD_SUFFIX = /_\d+$/;
+
+/** The real table name for `model_name`, or a 400. */
+export function directTableName(modelName: string, tablePrefix: string): string {
+  const name = tablePrefix + modelName;
+  if (!isIdentifier(name)) throw badRequest(`model_name只能包含字母、数字和下划线且不能以数字开头, 但现在model_name = ${modelName}`);
+  if (SHARD_SUFFIX.test(name)) throw badRequest(`model_name不能以下划线加数字结尾（保留为分表后缀）, 但现在model_name = ${modelName}`);
+  return name;
+}
+
+/**
+ * Runs `fn` against the owner's database. A failure there is the developer's err_code 1: the
+ * cause (which may quote SQL) goes to the log under an id, the caller gets the id.
+ */
+export async function onOwnerDatabase<T>(ctx: OperationContext, service: ServiceWithCodes, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof BusinessError || err instanceof ProtocolError) throw err;
+    const errorId = randomUUID();
+    ctx.log.warn({ err, errorId, service }, 'direct-connect statement failed');
+    throw new BusinessError(service, 1, `查询失败，错误编号：${errorId}`);
+  }
+}
+
+export async function openDirectTable(
+  ctx: OperationContext,
+  service: ServiceWithCodes,
+  dbMark: string,
+  modelName: string,
+): Promise<DirectTable> {
+  directTableName(modelName, '');
+  const db = await ctx.databases.resolve(ctx.app.id, dbMark);
+  if (!db) throw new BusinessError(service, 1, `数据库代号db_mark=${dbMark}不存在，请先添加数据库连接配置`);
+  const name = directTableName(modelName, db.tablePrefix);
+  const table = await onOwnerDatabase(ctx, service, () => db.store.columns(name));
+  if (!table) throw new BusinessError(service, 1, `表${modelName}不存在`);
+  return { service, db, store: db.store, modelName, table };
+}
+
+/**
+ * A column a service names in a parameter (`parent_field`, `amount_field`, …): not an
+ * identifier → 400; missing, or not of the required kind → err_code 1.
+ */
+export function requireColumn(t: DirectTable, param: string, name: string, kind?: ColumnKind): Column {
+  if (!isIdentifier(name)) throw badRequest(`${param}不是合法的字段名, 但现在${param} = ${name}`);
+  const column = t.table.byName.get(name);
+  if (!column) throw new BusinessError(t.service, 1, `表${t.modelName}没有字段${name}`);
+  if (kind && column.kind !== kind) {
+    throw new BusinessError(t.service, 1, `${param}=${name}必须是${kind === 'integer' ? '整数' : kind}类型的字段`);
+  }
+  return column;
+}
+
+/** An integer column's value as the platform answers it: a number, or null. */
+export function integerValue(v: unknown): number | null {
+  return v === null || v === undefined ? null : Number(v);
+}
+
+/**
+ * Any other column's value as the platform answers it: text (its PHP driver fetched every
+ * value as a string), null kept. Dates read back as 'YYYY-MM-DD HH:MM:SS' (SQL Server's driver
+ * hands out Date objects; MySQL is configured to answer this text already), bytes as base64.
+ */
+export function textValue(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'boolean') return v ? '1' : '0';
+  if (v instanceof Date) {
+    const iso = v.toISOString();
+    return iso.slice(0, 19).replace('T', ' ') + (v.getUTCMilliseconds() ? iso.slice(19, 23) : '');
+  }
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
+  return String(v);
+}

@@ -1,0 +1,165 @@
+/**
+ * Trees over an owner's table (App.DB_MsSQL_Data.FreeTree, GraphQL `freeTree`): the rows whose
+ * parent field holds a given id, level by level.
+ *
+ * One level costs one statement whatever its breadth: children are read through a per-request
+ * DataLoader keyed by parent id, so every parent of a level is asked for in one `IN (…)`
+ * (split only when the ids would exceed the engine's parameter limit). A row that is its own
+ * ancestor never loops: an id is emitted at most once per tree, and a later level leaves it out.
+ */
+import DataLoader from 'dataloader';
+import type { Dialect } from '../db/dialect.js';
+import { ident, join, param, render, sql, type Sql } from '../db/sql.js';
+import type { TableInfo } from '../db/store.js';
+import { badRequest, BusinessError } from '../errors.js';
+import { checkColumns, compileOrder, compileWhere, type OrderTerm, type Where } from '../where/index.js';
+import type { OperationContext } from './context.js';
+import { integerValue, onOwnerDatabase, openDirectTable, requireColumn, textValue, type DirectTable } from './direct-table.js';
+
+const SERVICE = 'App.DB_MsSQL_Data.FreeTree';
+/** The legacy answer's key for the next level: a column of that name would collide with it. */
+const CHILDREN_KEY = 'children_tree';
+
+export interface TreeInput {
+  readonly dbMark: string;
+  readonly modelName: string;
+  readonly parentField: string;
+  readonly where: Where;
+  /** Columns to answer besides id and the parent field; null for every column. */
+  readonly select: readonly string[] | null;
+  readonly order: readonly OrderTerm[];
+}
+
+export interface TreeNode {
+  readonly id: number;
+  readonly parentId: number | null;
+  /** The selected columns plus id and the parent field, typed as the platform answers them. */
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
+/** A level query, validated against the table: independent of any connection. */
+export interface TreePlan {
+  readonly table: TableInfo;
+  readonly parentField: string;
+  /** Answered columns: the selection in its order, then id and the parent field if missing. */
+  readonly columns: readonly string[];
+  readonly where: Where;
+  readonly order: readonly OrderTerm[];
+}
+
+export interface TreeLevelQuery {
+  /** Same fingerprint, same statements for the same parent ids (the loader's identity). */
+  readonly fingerprint: string;
+  /** The statements reading the children of `parentIds`: one, unless the ids must be split. */
+  statements(parentIds: readonly number[]): Sql[];
+}
+
+/** Checks the table and the selection (where and order are checked as they compile). */
+function planTree(t: DirectTable, input: TreeInput): TreePlan {
+  if (t.table.byName.has(CHILDREN_KEY)) {
+    throw new BusinessError(SERVICE, 1, `表${t.modelName}不能有${CHILDREN_KEY}字段（与返回结构冲突）`);
+  }
+  if (t.table.byName.get('id')?.kind !== 'integer') throw new BusinessError(SERVICE, 1, `表${t.modelName}需要整数主键id`);
+  requireColumn(t, 'parent_field', input.parentField, 'integer');
+  let selected = t.table.columns.map((c) => c.name);
+  if (input.select) {
+    checkColumns([...input.select], t.table, 'select');
+    selected = [...input.select];
+  }
+  const columns = [...new Set([...selected, 'id', input.parentField])];
+  return { table: t.table, parentField: input.parentField, columns, where: input.where, order: input.order };
+}
+
+export function treeLevelQuery(plan: TreePlan, dialect: Dialect): TreeLevelQuery {
+  const where = plan.where.items.length ? compileWhere(plan.where, plan.table, dialect, 'where') : null;
+  // Without an order the engine's is arbitrary; id keeps answers stable.
+  const order = compileOrder([...plan.order], plan.table, dialect, 'order') ?? sql`${ident('id')} ASC`;
+  const room = dialect.maxParams - (where?.paramCount ?? 0) - order.paramCount;
+  if (room < 1) throw badRequest('参数where的条件值过多，放不下父级id');
+  const head = sql`SELECT ${join(plan.columns.map((c) => ident(c)))} FROM ${ident(plan.table.name)} WHERE `;
+  const tail = where ? sql` AND (${where}) ORDER BY ${order}` : sql` ORDER BY ${order}`;
+  const parent = ident(plan.parentField);
+  return {
+    fingerprint: JSON.stringify(render(sql`${head}${parent} IN ()${tail}`, dialect)),
+    statements(parentIds) {
+      const out: Sql[] = [];
+      for (let i = 0; i < parentIds.length; i += room) {
+        const ids = parentIds.slice(i, i + room).map((id) => param(id));
+        out.push(sql`${head}${parent} IN (${join(ids)})${tail}`);
+      }
+      return out;
+    },
+  };
+}
+
+function toNode(row: Record<string, unknown>, plan: TreePlan): TreeNode {
+  const values: Record<string, unknown> = {};
+  for (const c of plan.columns) values[c] = c === 'id' || c === plan.parentField ? integerValue(row[c]) : textValue(row[c]);
+  return { id: Number(row.id), parentId: integerValue(row[plan.parentField]), values };
+}
+
+/** The request's loader of children by parent id, shared by every tree of the same shape. */
+function childrenLoader(ctx: OperationContext, t: DirectTable, plan: TreePlan): DataLoader<number, TreeNode[]> {
+  const level = treeLevelQuery(plan, t.store.dialect);
+  return ctx.loader(`tree:${t.db.id}:${level.fingerprint}`, () =>
+    new DataLoader<number, TreeNode[]>(async (parentIds) => {
+      const byParent = new Map<number, TreeNode[]>();
+      for (const statement of level.statements(parentIds)) {
+        const rows = await onOwnerDatabase(ctx, SERVICE, () => t.store.query(statement));
+        for (const row of rows) {
+          const node = toNode(row, plan);
+          const siblings = byParent.get(node.parentId!);
+          if (siblings) siblings.push(node);
+          else byParent.set(node.parentId!, [node]);
+        }
+      }
+      return parentIds.map((id) => byParent.get(id) ?? []);
+    }),
+  );
+}
+
+/** One tree of one request: each id is emitted once. */
+export interface Tree {
+  /** The first level: the rows whose parent field holds `parentId`. */
+  roots(parentId: number): Promise<TreeNode[]>;
+  /** The level under `node` (the same answer however often it is asked for). */
+  children(node: TreeNode): Promise<TreeNode[]>;
+}
+
+export async function openTree(ctx: OperationContext, input: TreeInput): Promise<Tree> {
+  const t = await openDirectTable(ctx, SERVICE, input.dbMark, input.modelName);
+  const plan = planTree(t, input);
+  const loader = childrenLoader(ctx, t, plan);
+  const emitted = new Set<number>();
+  const expanded = new WeakMap<TreeNode, Promise<TreeNode[]>>();
+  const unseen = (parentId: number) =>
+    loader.load(parentId).then((all) => {
+      const fresh = all.filter((n) => !emitted.has(n.id));
+      for (const n of fresh) emitted.add(n.id);
+      return fresh;
+    });
+  return {
+    roots: unseen,
+    children(node) {
+      let nodes = expanded.get(node);
+      if (!nodes) {
+        nodes = unseen(node.id);
+        expanded.set(node, nodes);
+      }
+      return nodes;
+    },
+  };
+}
+
+export type LegacyTreeNode = Record<string, unknown>;
+
+/**
+ * The legacy answer: the nodes under `parentId`, each with `children_tree` holding the next
+ * level (always present), whose items carry no `children_tree` of their own (seed 002).
+ */
+export async function freeTree(ctx: OperationContext, input: TreeInput & { readonly parentId: number }): Promise<{ tree: LegacyTreeNode[] }> {
+  const tree = await openTree(ctx, input);
+  const top = await tree.roots(input.parentId);
+  const below = await Promise.all(top.map((n) => tree.children(n)));
+  return { tree: top.map((n, i) => ({ ...n.values, [CHILDREN_KEY]: below[i]!.map((c) => c.values) })) };
+}
