@@ -7,6 +7,7 @@ import './hello.js';
 import './member.js';
 import './databases.js';
 import './tree.js';
+import './comment.js';
 
 let schema: GraphQLSchema | undefined;
 

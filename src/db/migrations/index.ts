@@ -1,6 +1,7 @@
 /** Every migration of yesgraph's own tables, in order. Append new ones at the end. */
 import { apps } from './001_apps.js';
 import { members } from './002_members.js';
+import { messages } from './003_messages.js';
 import type { Migration } from './types.js';
 
-export const MIGRATIONS: readonly Migration[] = [apps, members];
+export const MIGRATIONS: readonly Migration[] = [apps, members, messages];

@@ -1,0 +1,219 @@
+/**
+ * Comment threads in `okayapi_message` (App.Market_Message.Post / .Show; GraphQL `messages`,
+ * `postMessage`). A comment belongs to the app that wrote it: no statement here reads or
+ * replies across apps. Threads nest at most three levels: a top-level comment (`message_pid`
+ * 0), its replies, and their replies.
+ *
+ * Round trips do not grow with the page: a page is one statement, its `total` one, and each
+ * level below it one, because children are read through the request's DataLoader
+ * `messages.children`, keyed by parent id, so every parent of a level is asked for in one
+ * `message_pid IN (…)`. Both faces read children through that loader.
+ *
+ * Times are written as 'YYYY-MM-DD HH:MM:SS' in UTC.
+ */
+import DataLoader from 'dataloader';
+import { empty, ident, isIdentifier, join, param, raw, sql, type Sql } from '../db/sql.js';
+import { tableInfo, type Row, type TableInfo } from '../db/store.js';
+import { BusinessError } from '../errors.js';
+import { sqlNow } from '../guards/member.js';
+import { checkColumns, checkData, type Scalar } from '../where/index.js';
+import type { OperationContext } from './context.js';
+import { integerValue, textValue } from './direct-table.js';
+
+const TABLE = 'okayapi_message';
+
+/** Limits shared by both faces. */
+export const MESSAGE_LIMITS = {
+  depth: 3,
+  key: 64,
+  nickname: 32,
+  /** Characters; the MySQL column is a MEDIUMTEXT, so this fits in bytes too. */
+  content: 65_535,
+  perpage: 100,
+  /** Keeps `(page - 1) * perpage` an exact integer. */
+  page: 1_000_000_000,
+} as const;
+
+export type MessageOrder = 'oldest' | 'newest';
+
+export interface Message {
+  readonly id: number;
+  readonly parentId: number;
+  readonly key: string;
+  readonly nickname: string;
+  readonly content: string;
+  readonly postTime: string;
+  /** The member who wrote it, '' for a guest. */
+  readonly uuid: string;
+  /** Every column but app_id, as the legacy face answers it: integer columns as numbers, others as text. */
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
+export interface PageQuery {
+  /** Exact match; undefined for every key. */
+  readonly key: string | undefined;
+  readonly order: MessageOrder;
+  readonly page: number;
+  readonly perpage: number;
+}
+
+/** The comments of the calling app, for one request. */
+export interface Messages {
+  /** The columns a caller may name (more_select, extra columns): every column but app_id. */
+  readonly columns: TableInfo;
+  /** Top-level comments of one page. */
+  page(q: PageQuery): Promise<Message[]>;
+  /** How many top-level comments the key has (every key when undefined). */
+  total(key: string | undefined): Promise<number>;
+  /** The replies to a comment, batched with every other parent asked for in the same tick. */
+  children(parent: Message, order: MessageOrder): Promise<Message[]>;
+  find(id: number): Promise<Message | undefined>;
+}
+
+function toMessage(row: Row, columns: TableInfo): Message {
+  const values: Record<string, unknown> = {};
+  for (const c of columns.columns) values[c.name] = c.kind === 'integer' ? integerValue(row[c.name]) : textValue(row[c.name]);
+  return {
+    id: Number(row.id),
+    parentId: Number(row.message_pid),
+    key: String(row.message_key),
+    nickname: String(row.message_nickname),
+    content: String(row.message_content),
+    postTime: textValue(row.message_post_time) ?? '',
+    uuid: String(row.uuid),
+    values,
+  };
+}
+
+function orderBy(order: MessageOrder): Sql {
+  return order === 'newest' ? raw(' ORDER BY message_post_time DESC, id DESC') : raw(' ORDER BY message_post_time ASC, id ASC');
+}
+
+export async function openMessages(ctx: OperationContext): Promise<Messages> {
+  const table = await ctx.main.columns(TABLE);
+  if (!table) throw new Error(`table ${TABLE} is missing: the migrations have not run`);
+  const columns = tableInfo(TABLE, table.columns.filter((c) => c.name !== 'app_id' && isIdentifier(c.name)));
+  const select = sql`SELECT ${join(columns.columns.map((c) => ident(c.name)))} FROM ${ident(TABLE)} WHERE app_id = ${ctx.app.id}`;
+  const { dialect } = ctx.main;
+  // MySQL ignores trailing spaces when comparing VARCHARs, even under a binary collation; LIKE
+  // does not, so the pair matches the key exactly on every engine and `=` still uses the index.
+  const keyIs = (key: string) => sql` AND message_key = ${key} AND message_key LIKE ${dialect.escapeLike(key)}${dialect.likeEscapeClause}`;
+  const topLevel = (key: string | undefined) => sql` AND message_pid = 0${key === undefined ? empty : keyIs(key)}`;
+  const read = async (q: Sql) => (await ctx.main.query(q)).map((row) => toMessage(row, columns));
+
+  const loader = ctx.loader(
+    'messages.children',
+    () =>
+      new DataLoader<number, Message[]>(
+        async (parentIds) => {
+          const rows = await read(sql`${select} AND message_pid IN (${join(parentIds.map((id) => param(id)))})${orderBy('oldest')}`);
+          const byParent = new Map<number, Message[]>(parentIds.map((id) => [id, []]));
+          for (const m of rows) byParent.get(m.parentId)?.push(m);
+          return parentIds.map((id) => byParent.get(id)!);
+        },
+        // One parameter is the app id.
+        { maxBatchSize: dialect.maxParams - 1 },
+      ),
+  );
+
+  return {
+    columns,
+    page: (q) => read(sql`${select}${topLevel(q.key)}${orderBy(q.order)}${dialect.limitOffset(q.perpage, (q.page - 1) * q.perpage)}`),
+    async total(key) {
+      const [row] = await ctx.main.query<{ n: number | string }>(sql`SELECT COUNT(*) AS n FROM ${ident(TABLE)} WHERE app_id = ${ctx.app.id}${topLevel(key)}`);
+      return Number(row?.n ?? 0);
+    },
+    async children(parent, order) {
+      const oldestFirst = await loader.load(parent.id);
+      return order === 'newest' ? [...oldestFirst].reverse() : oldestFirst;
+    },
+    async find(id) {
+      const [m] = await read(sql`${select} AND id = ${id}`);
+      return m;
+    },
+  };
+}
+
+/** A comment with its replies; `children` is absent on the deepest level. */
+export interface ThreadNode {
+  readonly message: Message;
+  readonly children?: readonly ThreadNode[];
+}
+
+export interface ShowInput extends PageQuery {
+  /** Extra columns the caller wants answered, validated against the table. */
+  readonly moreSelect: readonly string[] | null;
+}
+
+/** App.Market_Message.Show: one page of top-level comments, each with its whole thread. */
+export async function showMessages(ctx: OperationContext, input: ShowInput): Promise<{ total: number; items: ThreadNode[] }> {
+  const messages = await openMessages(ctx);
+  if (input.moreSelect) checkColumns([...input.moreSelect], messages.columns, 'more_select');
+  const thread = async (message: Message, level: number): Promise<ThreadNode> => {
+    if (level === MESSAGE_LIMITS.depth) return { message };
+    const children = await messages.children(message, input.order);
+    return { message, children: await Promise.all(children.map((c) => thread(c, level + 1))) };
+  };
+  const [total, top] = await Promise.all([messages.total(input.key), messages.page(input)]);
+  return { total, items: await Promise.all(top.map((m) => thread(m, 1))) };
+}
+
+export interface PostInput {
+  readonly content: string;
+  readonly nickname: string;
+  readonly key: string;
+  /** 0 for a top-level comment. */
+  readonly parentId: number;
+  /** Values of extra columns; system columns in it are ignored. */
+  readonly moreData: Readonly<Record<string, Scalar>> | null;
+}
+
+/** Columns a caller never writes through more_data: the platform's system columns and ours. */
+function isSystemColumn(name: string): boolean {
+  return ['id', 'uuid', 'add_time', 'update_time', 'ext_data', 'app_id'].includes(name) || name.startsWith('message_');
+}
+
+/** The level the reply will have (2 or 3), or err_code 1. */
+async function replyLevel(ctx: OperationContext, parentId: number, key: string): Promise<number> {
+  const [parent] = await ctx.main.query<{ message_key: string; message_pid: number | string; grand_pid: number | string | null }>(
+    sql`SELECT p.message_key, p.message_pid, g.message_pid AS grand_pid FROM ${ident(TABLE)} p
+LEFT JOIN ${ident(TABLE)} g ON g.app_id = p.app_id AND g.id = p.message_pid
+WHERE p.app_id = ${ctx.app.id} AND p.id = ${parentId}`,
+  );
+  if (!parent) throw new BusinessError('App.Market_Message.Post', 1, `回复的评论不存在：message_pid = ${parentId}`);
+  if (parent.message_key !== key) {
+    throw new BusinessError('App.Market_Message.Post', 1, `回复的评论message_pid = ${parentId}不属于message_key = ${key}`);
+  }
+  const parentLevel = Number(parent.message_pid) === 0 ? 1 : Number(parent.grand_pid ?? 0) === 0 ? 2 : 3;
+  if (parentLevel >= MESSAGE_LIMITS.depth) {
+    throw new BusinessError('App.Market_Message.Post', 1, `评论最多${MESSAGE_LIMITS.depth}层，不能回复第${parentLevel}层的评论message_pid = ${parentId}`);
+  }
+  return parentLevel + 1;
+}
+
+/** App.Market_Message.Post: answers the new comment's id and its level (1–3). */
+export async function postMessage(ctx: OperationContext, input: PostInput): Promise<{ id: number; level: number }> {
+  const { columns } = await openMessages(ctx);
+  const extra = Object.fromEntries(Object.entries(input.moreData ?? {}).filter(([name]) => !isSystemColumn(name)));
+  checkData(extra, columns, 'more_data');
+  const level = input.parentId === 0 ? 1 : await replyLevel(ctx, input.parentId, input.key);
+  const now = sqlNow();
+  const row: Record<string, unknown> = {
+    ...extra,
+    app_id: ctx.app.id,
+    uuid: ctx.member?.uuid ?? '',
+    add_time: now,
+    update_time: now,
+    message_key: input.key,
+    message_nickname: input.nickname,
+    message_content: input.content,
+    message_pid: input.parentId,
+    message_post_time: now,
+  };
+  const names = Object.keys(row);
+  const { insertId } = await ctx.main.execute(
+    sql`INSERT INTO ${ident(TABLE)} (${join(names.map((n) => ident(n)))}) VALUES (${join(names.map((n) => param(row[n])))})`,
+  );
+  if (insertId === null) throw new Error(`INSERT INTO ${TABLE} answered no id`);
+  return { id: insertId, level };
+}
