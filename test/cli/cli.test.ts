@@ -27,7 +27,8 @@ describe.each(kinds)('yesgraph CLI on a %s main store', (kind) => {
     for (const d of dbs) await d.drop();
   });
 
-  it('creates and lists apps, registers and lists databases without showing passwords', async () => {
+  // Each step is a new process (as a user runs it): slow on a loaded two-core machine.
+  it('creates and lists apps, registers and lists databases without showing passwords', { timeout: 120_000 }, async () => {
     const main = await freshDatabase(kind);
     dbs.push(main);
     const env = { DATABASE_URL: main.url };
@@ -66,7 +67,7 @@ describe.each(kinds)('yesgraph CLI on a %s main store', (kind) => {
 });
 
 describe('yesgraph start-up', () => {
-  it('stops with one clear line, before listening, on a bad or unreachable DATABASE_URL', () => {
+  it('stops with one clear line, before listening, on a bad or unreachable DATABASE_URL', { timeout: 60_000 }, () => {
     const bad = cli(['serve'], { DATABASE_URL: 'postgres://x/y', PORT: '0' });
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);

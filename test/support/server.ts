@@ -16,7 +16,7 @@ import { createLogger, silentLogger } from '../../src/logger.js';
 import { createApp, type App, type SignMode } from '../../src/operations/apps.js';
 import { startRuntime, type Runtime } from '../../src/runtime.js';
 import { createServer, type YesgraphServer } from '../../src/server.js';
-import { freshDatabase, type FreshDatabase, type StoreKind } from './stores.js';
+import { freshDatabase, type StoreKind } from './stores.js';
 
 export const BASE = 'http://yesgraph.test';
 
@@ -81,36 +81,27 @@ export function signedParams(params: Record<string, string | number>, app: App):
   return new URLSearchParams([...map]);
 }
 
-export function useServer(kind: StoreKind): TestServer {
-  let db: FreshDatabase;
-  let rt: Runtime;
-  let server: YesgraphServer;
-  let app: App;
-  beforeAll(async () => {
-    db = await freshDatabase(kind);
-    // TEST_LOG_LEVEL=error shows what the server logs (masked errors and their causes).
-    const log = process.env.TEST_LOG_LEVEL ? createLogger(process.env.TEST_LOG_LEVEL) : silentLogger;
-    rt = await startRuntime(testConfig(db.url), log);
-    server = createServer(rt);
-    app = await createApp(rt.main, { name: 'test' });
-  });
-  afterAll(async () => {
-    await rt?.close();
-    await db?.drop();
-  });
+export interface StartedServer extends TestServer {
+  close(): Promise<void>;
+}
 
-  const t: TestServer = {
-    get rt() {
-      return rt;
-    },
-    get server() {
-      return server;
-    },
-    get app() {
-      return app;
-    },
-    get databaseUrl() {
-      return db.url;
+/** Starts yesgraph over a fresh main store of the kind (benchmarks use this directly). */
+export async function startTestServer(kind: StoreKind): Promise<StartedServer> {
+  const db = await freshDatabase(kind);
+  // TEST_LOG_LEVEL=error shows what the server logs (masked errors and their causes).
+  const log = process.env.TEST_LOG_LEVEL ? createLogger(process.env.TEST_LOG_LEVEL) : silentLogger;
+  const rt = await startRuntime(testConfig(db.url), log);
+  const server = createServer(rt);
+  const app = await createApp(rt.main, { name: 'test' });
+
+  const t: StartedServer = {
+    rt,
+    server,
+    app,
+    databaseUrl: db.url,
+    async close() {
+      await rt.close();
+      await db.drop();
     },
     newApp: (signMode = 'dynamic') => createApp(rt.main, { name: 'other', signMode }),
     fetch: (request) => server.fetch(request),
@@ -145,4 +136,38 @@ export function useServer(kind: StoreKind): TestServer {
     },
   };
   return t;
+}
+
+/** A server for the enclosing describe block: started before its tests, closed after. */
+export function useServer(kind: StoreKind): TestServer {
+  let started: StartedServer | undefined;
+  beforeAll(async () => {
+    started = await startTestServer(kind);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  const get = (): StartedServer => {
+    if (!started) throw new Error('server used outside a test');
+    return started;
+  };
+  return {
+    get rt() {
+      return get().rt;
+    },
+    get server() {
+      return get().server;
+    },
+    get app() {
+      return get().app;
+    },
+    get databaseUrl() {
+      return get().databaseUrl;
+    },
+    newApp: (signMode) => get().newApp(signMode),
+    fetch: (request) => get().fetch(request),
+    legacy: (params, options) => get().legacy(params, options),
+    gql: (doc, variables, options) => get().gql(doc, variables, options),
+    graphql: (query, variables, options) => get().graphql(query, variables, options),
+  };
 }
