@@ -6,6 +6,7 @@
 import { openStore } from '../src/db/open.js';
 import { startTestServer } from '../test/support/server.js';
 import { freshDatabase, storeKinds } from '../test/support/stores.js';
+import { benchMessages } from './messages.js';
 import { benchTree } from './tree.js';
 
 const runs = Number(process.env.BENCH_RUNS ?? 20);
@@ -16,6 +17,7 @@ for (const kind of await storeKinds()) {
   const store = openStore(owner.url);
   try {
     await benchTree(t, store, owner.url, kind, runs);
+    await benchMessages(t, kind, runs);
   } finally {
     await store.close();
     await owner.drop();

@@ -6,11 +6,13 @@
  *   app list [--json]
  *   db add <db_mark> <url> [--app KEY] [--table-prefix P] [--json]
  *   db list [--app KEY] [--json]
+ *   sign [--app KEY] name=value …           a signed legacy query string for the app
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
 import { DatabaseConfigError } from './db/registry.js';
+import { dynamicSign } from './guards/sign.js';
 import { createLogger, silentLogger, type Logger } from './logger.js';
 import { createApp, listApps, SIGN_MODES, type App, type SignMode } from './operations/apps.js';
 import { startRuntime, type Runtime } from './runtime.js';
@@ -25,7 +27,8 @@ const USAGE = `usage: yesgraph <command>
   app create [--name N] [--sign dynamic|static|off] [--json]
   app list [--json]
   db add <db_mark> <url> [--app APP_KEY] [--table-prefix P] [--json]
-  db list [--app APP_KEY] [--json]`;
+  db list [--app APP_KEY] [--json]
+  sign [--app APP_KEY] s=App.X.Y name=value …   print a signed legacy query string`;
 
 function out(line: string): void {
   process.stdout.write(line + '\n');
@@ -134,6 +137,22 @@ async function dbCommand(args: string[]): Promise<number> {
   throw new UsageError(`unknown db command ${sub ?? ''}`);
 }
 
+/** `sign s=App.Hello.World name=x`: the query string with app_key and a dynamic sign. */
+async function signCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { app: { type: 'string' } } });
+  const params = new Map<string, string>();
+  for (const p of positionals) {
+    const eq = p.indexOf('=');
+    if (eq < 1) throw new UsageError(`expected name=value, got ${p}`);
+    params.set(p.slice(0, eq), p.slice(eq + 1));
+  }
+  const app = await withRuntime((rt) => targetApp(rt, values.app));
+  params.set('app_key', app.appKey);
+  params.set('sign', dynamicSign(params, app.appSecret));
+  out(new URLSearchParams([...params]).toString());
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   try {
@@ -149,6 +168,8 @@ export async function main(argv: string[]): Promise<number> {
         return await appCommand(args);
       case 'db':
         return await dbCommand(args);
+      case 'sign':
+        return await signCommand(args);
       case undefined:
       case 'help':
       case '--help':

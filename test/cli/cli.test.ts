@@ -63,6 +63,13 @@ describe.each(kinds)('yesgraph CLI on a %s main store', (kind) => {
 
     const dbList = JSON.parse(cli(['db', 'list', '--json'], env).stdout) as Array<{ db_mark: string }>;
     expect(dbList.map((d) => d.db_mark)).toEqual(['db_test']);
+
+    const signed = new URLSearchParams(cli(['sign', 's=App.Hello.World', 'name=小白 & co'], env).stdout.trim());
+    expect(signed.get('app_key')).toBe(app.app_key);
+    expect(signed.get('name')).toBe('小白 & co');
+    const sign = signed.get('sign');
+    signed.delete('sign');
+    expect(dynamicSign(new Map(signed), app.app_secret)).toBe(sign);
   });
 });
 
