@@ -106,7 +106,7 @@ export class MssqlStore extends BaseStore {
   }
 
   protected async introspect(table: string): Promise<Column[]> {
-    const rows = await this.query<{ name: string; dataType: string; nullable: string; pk: number }>(
+    const rows = await this.query<{ name: string; dataType: string; nullable: string; pk: number; maxLength: number | null }>(
       mssqlColumnsQuery(table),
     );
     return rows.map((r) => ({
@@ -115,6 +115,8 @@ export class MssqlStore extends BaseStore {
       rawType: r.dataType.toLowerCase(),
       nullable: r.nullable === 'YES',
       primaryKey: r.pk === 1,
+      // -1 is (N)VARCHAR(MAX).
+      maxLength: r.maxLength === null || r.maxLength < 0 ? null : r.maxLength,
     }));
   }
 
@@ -126,6 +128,7 @@ export class MssqlStore extends BaseStore {
 /** Column introspection for SQL Server, in the default schema of the login. */
 export function mssqlColumnsQuery(table: string) {
   return sql`SELECT c.COLUMN_NAME AS name, c.DATA_TYPE AS dataType, c.IS_NULLABLE AS nullable,
+c.CHARACTER_MAXIMUM_LENGTH AS maxLength,
 CASE WHEN EXISTS (SELECT 1 FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS tc
   JOIN INFORMATION_SCHEMA.KEY_COLUMN_USAGE k ON k.CONSTRAINT_NAME = tc.CONSTRAINT_NAME
   WHERE tc.CONSTRAINT_TYPE = 'PRIMARY KEY' AND tc.TABLE_NAME = c.TABLE_NAME

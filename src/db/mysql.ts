@@ -101,7 +101,9 @@ export class MysqlStore extends BaseStore {
       dataType: string;
       nullable: string;
       columnKey: string;
-    }>(sql`SELECT COLUMN_NAME AS name, DATA_TYPE AS dataType, IS_NULLABLE AS nullable, COLUMN_KEY AS columnKey
+      maxLength: number | string | null;
+    }>(sql`SELECT COLUMN_NAME AS name, DATA_TYPE AS dataType, IS_NULLABLE AS nullable, COLUMN_KEY AS columnKey,
+CHARACTER_MAXIMUM_LENGTH AS maxLength
 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ${table}
 ORDER BY ORDINAL_POSITION`);
     return rows.map((r) => ({
@@ -110,6 +112,7 @@ ORDER BY ORDINAL_POSITION`);
       rawType: r.dataType.toLowerCase(),
       nullable: r.nullable === 'YES',
       primaryKey: r.columnKey === 'PRI',
+      maxLength: r.maxLength === null ? null : Number(r.maxLength),
     }));
   }
 

@@ -50,6 +50,11 @@ function bindable(v: unknown): unknown {
   return v;
 }
 
+function declaredLength(type: string): number | null {
+  const m = /char\s*\(\s*(\d+)\s*\)/i.exec(type);
+  return m ? Number(m[1]) : null;
+}
+
 export class SqliteStore extends BaseStore {
   readonly dialect = sqliteDialect;
   private readonly db: Database.Database;
@@ -117,6 +122,9 @@ export class SqliteStore extends BaseStore {
       rawType: r.type.toLowerCase(),
       nullable: r.notnull === 0 && r.pk === 0,
       primaryKey: r.pk > 0,
+      // SQLite stores any length whatever the declared type; yesgraph holds writes to the declared
+      // VARCHAR(n)/CHAR(n) so that a table behaves the same here as on MySQL or SQL Server.
+      maxLength: declaredLength(r.type),
     }));
   }
 

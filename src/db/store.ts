@@ -23,6 +23,8 @@ export interface Column {
   readonly rawType: string;
   readonly nullable: boolean;
   readonly primaryKey: boolean;
+  /** Most characters a text column holds, where the engine enforces it (null: unbounded or SQLite). */
+  readonly maxLength: number | null;
 }
 
 export interface TableInfo {

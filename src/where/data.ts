@@ -53,5 +53,9 @@ export function checkData(data: Record<string, Scalar>, table: TableInfo, paramN
     }
     if (!isScalar(value)) throw fail(paramName, `中字段 ${quote(key)} 的值应该是单个值，不能是数组或对象`);
     coerceOrFail(value, columnType(col), paramName, key);
+    const length = [...String(value)].length;
+    if (col.maxLength !== null && length > col.maxLength) {
+      throw fail(paramName, `中字段 ${quote(key)} 的值最多${col.maxLength}个字符, 但现在有${length}个`);
+    }
   }
 }

@@ -51,6 +51,7 @@ describe('dialects', () => {
     const r = render(mssqlColumnsQuery('TestTable'), mssqlDialect);
     expect(r.params).toEqual(['TestTable']);
     expect(r.text).toBe(`SELECT c.COLUMN_NAME AS name, c.DATA_TYPE AS dataType, c.IS_NULLABLE AS nullable,
+c.CHARACTER_MAXIMUM_LENGTH AS maxLength,
 CASE WHEN EXISTS (SELECT 1 FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS tc
   JOIN INFORMATION_SCHEMA.KEY_COLUMN_USAGE k ON k.CONSTRAINT_NAME = tc.CONSTRAINT_NAME
   WHERE tc.CONSTRAINT_TYPE = 'PRIMARY KEY' AND tc.TABLE_NAME = c.TABLE_NAME

@@ -143,6 +143,14 @@ describe.each(kinds)('App.Market_Message.Post on %s', (kind) => {
     expect(gql.data?.postMessage.data).toMatchObject({ nickname: '', site: 'graphql.org', score: 3 });
   });
 
+  it('refuses an extra value longer than its column with a 400, writing nothing', async () => {
+    const before = await t.rt.main.query(sql`SELECT COUNT(*) AS n FROM okayapi_message`);
+    const env = await post(t, { message_content: 'too long', more_data: JSON.stringify({ site: '站'.repeat(65) }) });
+    expect({ ret: env.ret, msg: env.msg }).toEqual({ ret: 400, msg: '客户端非法请求：参数more_data中字段 site 的值最多64个字符, 但现在有65个' });
+    expect(await t.rt.main.query(sql`SELECT COUNT(*) AS n FROM okayapi_message`)).toEqual(before);
+    expect(postId(await post(t, { message_content: 'fits', more_data: JSON.stringify({ site: '站'.repeat(64) }) }))).toBeGreaterThan(0);
+  });
+
   it('keeps HTML, scripts, emoji, CJK and 65,535 characters byte-exact', async () => {
     const contents = [
       `<script>alert("x&y")</script><img src=x onerror='alert(1)'>&amp;&lt;\\u0000 %00 +plus+ 'quote' "dq"`,

@@ -11,7 +11,7 @@ import { tableInfo, type Column, type ColumnKind } from '../../src/db/store.js';
 import { treeLevelQuery, type TreePlan } from '../../src/operations/tree.js';
 import { parseOrder, readWhere } from '../../src/where/index.js';
 
-const column = (name: string, kind: ColumnKind, rawType: string): Column => ({ name, kind, rawType, nullable: name !== 'id', primaryKey: name === 'id' });
+const column = (name: string, kind: ColumnKind, rawType: string): Column => ({ name, kind, rawType, nullable: name !== 'id', primaryKey: name === 'id', maxLength: null });
 
 const testTable = tableInfo('TestTable', [
   column('id', 'integer', 'int'),

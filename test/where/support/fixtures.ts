@@ -9,7 +9,7 @@ import { ProtocolError } from '../../../src/errors.js';
 export const dialects = { sqlite: sqliteDialect, mysql: mysqlDialect, mssql: mssqlDialect } as const;
 
 function col(name: string, kind: ColumnKind, rawType: string, nullable = true, primaryKey = false): Column {
-  return { name, kind, rawType, nullable, primaryKey };
+  return { name, kind, rawType, nullable, primaryKey, maxLength: null };
 }
 
 /** The table of the unit tests: one column of each kind that matters. */
