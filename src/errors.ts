@@ -60,6 +60,25 @@ export class ProtocolError extends Error {
   }
 }
 
+/**
+ * The database refused a value of a write (out of range, too long, wrong type, NULL): the
+ * caller's input was wrong, so both faces answer a 400. The engine's message stays in `cause`,
+ * for debugging; it is never answered.
+ */
+export class ValueRejectedError extends Error {
+  constructor(cause: unknown) {
+    super('the database refused a value', { cause });
+    this.name = 'ValueRejectedError';
+  }
+}
+
+/** The protocol answer for an error a caller caused, or null for a server fault. */
+export function protocolErrorOf(err: unknown): ProtocolError | null {
+  if (err instanceof ProtocolError) return err;
+  if (err instanceof ValueRejectedError) return badRequest('数据不符合字段的类型、长度或取值范围');
+  return null;
+}
+
 /** The platform's 400 message prefix. */
 export const BAD_REQUEST_PREFIX = '客户端非法请求：';
 

@@ -34,6 +34,8 @@ export interface Dialect {
   readonly supportsSkipLocked: boolean;
   /** An error code this engine raises for a deadlock or lock wait timeout: retry the transaction. */
   isRetryableConflict(err: unknown): boolean;
+  /** The engine refused a value (out of range, too long, wrong type, NULL in NOT NULL). */
+  isValueRejected(err: unknown): boolean;
 }
 
 /** Escapes LIKE metacharacters with `!` as the escape character (valid in all three engines). */

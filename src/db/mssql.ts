@@ -30,6 +30,8 @@ export const mssqlDialect: Dialect = {
     const n = (err as { number?: number; originalError?: { info?: { number?: number } } })?.number;
     return n === 1205 || n === 1222;
   },
+  // 245/8114 conversion failed, 515 NULL, 8115 overflow, 2628/8152 truncated.
+  isValueRejected: (err) => [245, 515, 2628, 8114, 8115, 8152].includes((err as { number?: number })?.number ?? 0),
 };
 
 /** Parses `mssql://user:pass@host:port/database?encrypt=true&trustServerCertificate=true`. */

@@ -32,6 +32,8 @@ export const mysqlDialect: Dialect = {
     const errno = (err as { errno?: number })?.errno;
     return errno === 1213 || errno === 1205;
   },
+  // Strict mode refusals: 1048 NULL, 1264 out of range, 1292/1366 incorrect value, 1406 too long.
+  isValueRejected: (err) => [1048, 1264, 1292, 1366, 1406].includes((err as { errno?: number })?.errno ?? 0),
 };
 
 type Conn = mysql.Pool | mysql.PoolConnection;

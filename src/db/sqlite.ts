@@ -27,6 +27,8 @@ export const sqliteDialect: Dialect = {
   functionNames: {},
   supportsSkipLocked: false,
   isRetryableConflict: (err) => (err as { code?: string })?.code === 'SQLITE_BUSY',
+  // https://www.sqlite.org/rescode.html: NOT NULL and CHECK constraints, datatype mismatch.
+  isValueRejected: (err) => ['SQLITE_CONSTRAINT_NOTNULL', 'SQLITE_CONSTRAINT_CHECK', 'SQLITE_MISMATCH'].includes((err as { code?: string })?.code ?? ''),
 };
 
 /** A promise chain used as a mutex. */

@@ -2,6 +2,7 @@
  * The one interface every engine implements. A Store is a pooled connection to one database;
  * an Executor is what a transaction callback receives (same calls, one connection).
  */
+import { ValueRejectedError } from '../errors.js';
 import type { Dialect } from './dialect.js';
 import { render, type Rendered, type Sql } from './sql.js';
 
@@ -82,20 +83,24 @@ export abstract class BaseStore implements Store {
     return r;
   }
 
+  private classify = (err: unknown): never => {
+    throw this.dialect.isValueRejected(err) ? new ValueRejectedError(err) : err;
+  };
+
   query<T = Row>(q: Sql): Promise<T[]> {
-    return this.runQuery(this.prepare(q)) as Promise<T[]>;
+    return (this.runQuery(this.prepare(q)) as Promise<T[]>).catch(this.classify);
   }
 
   execute(q: Sql): Promise<ExecResult> {
-    return this.runExecute(this.prepare(q));
+    return this.runExecute(this.prepare(q)).catch(this.classify);
   }
 
   /** An Executor bound to one connection, for transactions. */
   protected executorOn(conn: unknown): Executor {
     return {
       dialect: this.dialect,
-      query: <T = Row>(q: Sql) => this.runQuery(this.prepare(q), conn) as Promise<T[]>,
-      execute: (q: Sql) => this.runExecute(this.prepare(q), conn),
+      query: <T = Row>(q: Sql) => (this.runQuery(this.prepare(q), conn) as Promise<T[]>).catch(this.classify),
+      execute: (q: Sql) => this.runExecute(this.prepare(q), conn).catch(this.classify),
     };
   }
 

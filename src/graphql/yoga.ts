@@ -7,7 +7,7 @@ import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import { ProtocolError } from '../errors.js';
+import { protocolErrorOf } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import type { GraphQLContext } from './context.js';
 import { protocolGraphQLError, useAppGuard } from './guard.js';
@@ -46,8 +46,9 @@ export function createGraphQL(rt: Runtime, options: { graphiqlHeaders?: Record<s
     maskedErrors: {
       maskError(error) {
         const original = error instanceof GraphQLError ? error.originalError : error;
-        if (original instanceof ProtocolError) {
-          const e = protocolGraphQLError(original);
+        const refused = protocolErrorOf(original);
+        if (refused) {
+          const e = protocolGraphQLError(refused);
           if (!(error instanceof GraphQLError)) return e;
           return new GraphQLError(e.message, { extensions: e.extensions, path: error.path, nodes: error.nodes });
         }

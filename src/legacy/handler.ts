@@ -4,7 +4,7 @@
  * `ret`; unexpected failures answer `ret=500` with an error id that is logged with the cause.
  */
 import { randomUUID } from 'node:crypto';
-import { BusinessError, ProtocolError } from '../errors.js';
+import { BusinessError, ProtocolError, protocolErrorOf } from '../errors.js';
 import type { App } from '../operations/apps.js';
 import { loaderMemo, type OperationContext } from '../operations/context.js';
 import type { Runtime } from '../runtime.js';
@@ -63,7 +63,8 @@ export function createLegacyHandler(rt: Runtime) {
       if (err instanceof BusinessError) {
         return { ret: 200, data: { err_code: err.code, err_msg: err.message }, msg: err.message, app };
       }
-      if (err instanceof ProtocolError) return { ret: err.ret, data: {}, msg: err.message, app };
+      const refused = protocolErrorOf(err);
+      if (refused) return { ret: refused.ret, data: {}, msg: refused.message, app };
       const errorId = randomUUID();
       rt.log.error({ err, errorId, service: params.get('s') ?? params.get('service') }, 'legacy call failed');
       return { ret: 500, data: {}, msg: `服务端异常，错误编号：${errorId}`, app };

@@ -151,6 +151,20 @@ describe.each(kinds)('App.Market_Message.Post on %s', (kind) => {
     expect(postId(await post(t, { message_content: 'fits', more_data: JSON.stringify({ site: '站'.repeat(64) }) }))).toBeGreaterThan(0);
   });
 
+  it('answers a 400, not a 500, when the engine refuses a value (an INT out of range on MariaDB)', async () => {
+    const before = await t.rt.main.query(sql`SELECT COUNT(*) AS n FROM okayapi_message`);
+    const env = await post(t, { message_content: 'huge', more_data: JSON.stringify({ score: 99_999_999_999 }) });
+    if (kind === 'mysql') {
+      expect({ ret: env.ret, msg: env.msg }).toEqual({ ret: 400, msg: '客户端非法请求：数据不符合字段的类型、长度或取值范围' });
+      expect(await t.rt.main.query(sql`SELECT COUNT(*) AS n FROM okayapi_message`)).toEqual(before);
+      const gql = await t.graphql(`mutation { postMessage(content: "huge", moreData: {score: 99999999999}) { __typename } }`);
+      expect(gql.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_REQUEST', ret: 400 });
+    } else {
+      // SQLite stores any integer in an INT column.
+      expect(env.ret).toBe(200);
+    }
+  });
+
   it('keeps HTML, scripts, emoji, CJK and 65,535 characters byte-exact', async () => {
     const contents = [
       `<script>alert("x&y")</script><img src=x onerror='alert(1)'>&amp;&lt;\\u0000 %00 +plus+ 'quote' "dq"`,
