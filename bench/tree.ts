@@ -22,7 +22,7 @@ async function naive(store: Store, parentId: number, depth: number): Promise<num
 export async function benchTree(t: TestServer, owner: Store, ownerUrl: string, label: string, runs: number): Promise<void> {
   await createTable(owner, 'bench_tree', { name: 'VARCHAR(50) NULL', parent_id: 'INT NULL' }, treeRows(SIZES));
   await owner.execute(sql`CREATE INDEX bench_tree_parent ON ${ident('bench_tree')} (${ident('parent_id')})`);
-  await t.rt.databases.add(t.app.id, 'bench', ownerUrl, '', { allowSqlite: true });
+  await t.rt.databases.add(t.app.id, 'bench', ownerUrl, '', { operator: true });
   const resolved = (await t.rt.databases.resolve(t.app.id, 'bench'))!;
   const baseline = await measure('one statement per node', runs, () => naive(owner, 0, SIZES.length));
   const candidate = await measure('GraphQL freeTree, batched', runs, async () => {

@@ -121,7 +121,7 @@ async function dbCommand(args: string[]): Promise<number> {
     if (!dbMark || !url) throw new UsageError('db add needs <db_mark> <url>');
     const db = await withRuntime(async (rt) => {
       const app = await targetApp(rt, values.app);
-      return rt.databases.add(app.id, dbMark, url, values['table-prefix'] ?? '', { allowSqlite: true });
+      return rt.databases.add(app.id, dbMark, url, values['table-prefix'] ?? '', { operator: true });
     });
     const result = { db_mark: db.dbMark, engine: db.engine, url: db.urlRedacted, table_prefix: db.tablePrefix };
     out(values.json ? JSON.stringify(result) : `registered ${db.dbMark} (${db.engine}) ${db.urlRedacted}`);

@@ -18,6 +18,7 @@ const Env = z.object({
   BODY_LIMIT: z.coerce.number().int().min(1024).default(1024 * 1024),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(64).default(12),
   YESGRAPH_DEMO: z.enum(['0', '1']).optional(),
+  YESGRAPH_DB_HOSTS: z.string().optional(),
 });
 
 export interface Config {
@@ -33,6 +34,8 @@ export interface Config {
   readonly graphqlMaxDepth: number;
   /** Create the demo app on first start. */
   readonly demo: boolean;
+  /** Hosts apps may register databases on (AddNewDatabaseConfig); null for any. */
+  readonly dbHosts: readonly string[] | null;
   /** Set when the secret key came from a generated file rather than the environment. */
   readonly secretKeyFile?: string;
 }
@@ -73,6 +76,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: e.BODY_LIMIT,
     graphqlMaxDepth: e.GRAPHQL_MAX_DEPTH,
     demo: e.YESGRAPH_DEMO ? e.YESGRAPH_DEMO === '1' : !production,
+    dbHosts: e.YESGRAPH_DB_HOSTS
+      ? e.YESGRAPH_DB_HOSTS.split(',')
+          .map((h) => h.trim().toLowerCase())
+          .filter(Boolean)
+      : null,
   };
 }
 

@@ -33,7 +33,7 @@ export async function startRuntime(config: Config, log: Logger): Promise<Runtime
     await main.close().catch(() => undefined);
     throw new Error(`main store ${redactUrl(config.databaseUrl)} is not usable: ${(err as Error).message}`);
   }
-  const databases = new DatabaseRegistry(main, new SecretBox(config.secretKey));
+  const databases = new DatabaseRegistry(main, new SecretBox(config.secretKey), config.dbHosts);
   return {
     config,
     log,

@@ -41,17 +41,25 @@ interface Row {
 }
 
 export interface RegistryOptions {
-  /** Whether `sqlite:` URLs may be registered (the operator's CLI: yes; API callers: no). */
-  readonly allowSqlite?: boolean;
+  /**
+   * The operator (`yesgraph db add`) may register `sqlite:` files and any host. API callers may
+   * not register files of this server, and only the allowed hosts when a list is configured.
+   */
+  readonly operator?: boolean;
 }
 
 export class DatabaseRegistry {
   private readonly stores = new Map<number, Store>();
   private readonly records = new Map<string, { at: number; row: Promise<Row | null> }>();
 
+  /**
+   * @param allowedHosts hosts API callers may register (YESGRAPH_DB_HOSTS), lower case; null
+   *   for any host, as the hosted platform allows.
+   */
   constructor(
     private readonly main: Store,
     private readonly box: SecretBox,
+    private readonly allowedHosts: readonly string[] | null = null,
   ) {}
 
   /** Registers a database after proving it answers. */
@@ -65,8 +73,12 @@ export class DatabaseRegistry {
       if (err instanceof DatabaseUrlError) throw new DatabaseConfigError(err.message);
       throw err;
     }
-    if (engine === 'sqlite' && !options.allowSqlite) {
+    if (engine === 'sqlite' && !options.operator) {
       throw new DatabaseConfigError('sqlite databases can only be registered by the operator (yesgraph db add)');
+    }
+    if (engine !== 'sqlite' && !options.operator && this.allowedHosts) {
+      const host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+      if (!this.allowedHosts.includes(host)) throw new DatabaseConfigError(`host ${host} is not one of this server's allowed database hosts`);
     }
     const [taken] = await this.main.query(sql`SELECT id FROM yg_database WHERE app_id = ${appId} AND db_mark = ${dbMark}`);
     if (taken) throw new DatabaseConfigError(`db_mark ${dbMark} is already registered`);

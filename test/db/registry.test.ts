@@ -2,7 +2,8 @@
 import mysql from 'mysql2/promise';
 import { describe, expect, it } from 'vitest';
 import { sql } from '../../src/db/sql.js';
-import { DatabaseConfigError } from '../../src/db/registry.js';
+import { SecretBox } from '../../src/crypto.js';
+import { DatabaseConfigError, DatabaseRegistry } from '../../src/db/registry.js';
 import { useServer } from '../support/server.js';
 import { freshDatabase, MYSQL_URL, storeKinds } from '../support/stores.js';
 
@@ -15,7 +16,7 @@ describe.each(kinds)('database registry with a %s main store', (kind) => {
     const owner = await freshDatabase('sqlite');
     try {
       await expect(t.rt.databases.add(t.app.id, 'file_db', owner.url)).rejects.toThrow(DatabaseConfigError);
-      const db = await t.rt.databases.add(t.app.id, 'file_db', owner.url, 'p_', { allowSqlite: true });
+      const db = await t.rt.databases.add(t.app.id, 'file_db', owner.url, 'p_', { operator: true });
       expect(db).toMatchObject({ dbMark: 'file_db', engine: 'sqlite', tablePrefix: 'p_' });
       const resolved = await t.rt.databases.resolve(t.app.id, 'file_db');
       expect(resolved?.store.dialect.name).toBe('sqlite');
@@ -23,7 +24,7 @@ describe.each(kinds)('database registry with a %s main store', (kind) => {
       expect((await t.rt.databases.resolve(t.app.id, 'file_db'))?.store).toBe(resolved?.store);
       const other = await t.newApp();
       expect(await t.rt.databases.resolve(other.id, 'file_db')).toBeNull();
-      await expect(t.rt.databases.add(t.app.id, 'file_db', owner.url, '', { allowSqlite: true })).rejects.toThrow(/already registered/);
+      await expect(t.rt.databases.add(t.app.id, 'file_db', owner.url, '', { operator: true })).rejects.toThrow(/already registered/);
     } finally {
       await owner.drop();
     }
@@ -36,9 +37,23 @@ describe.each(kinds)('database registry with a %s main store', (kind) => {
       ['ok', 'postgres://h/db', ''],
       ['ok', 'mysql://root@127.0.0.1:1/nope', ''],
     ] as const) {
-      await expect(t.rt.databases.add(t.app.id, mark, url, prefix, { allowSqlite: true })).rejects.toThrow(DatabaseConfigError);
+      await expect(t.rt.databases.add(t.app.id, mark, url, prefix, { operator: true })).rejects.toThrow(DatabaseConfigError);
     }
     expect(await t.rt.databases.list(t.app.id)).toEqual(expect.not.arrayContaining([expect.objectContaining({ dbMark: 'ok' })]));
+  });
+
+  it.skipIf(!kinds.includes('mysql'))('holds API callers to YESGRAPH_DB_HOSTS; the operator may register any host', async () => {
+    const limited = new DatabaseRegistry(t.rt.main, new SecretBox('another-test-secret-key'), ['db.internal', '::1']);
+    const target = await freshDatabase('mysql');
+    try {
+      const url = target.url.replace('localhost', '127.0.0.1');
+      await expect(limited.add(t.app.id, 'hosted_db', url)).rejects.toThrow("host 127.0.0.1 is not one of this server's allowed database hosts");
+      expect(await limited.list(t.app.id)).toEqual(expect.not.arrayContaining([expect.objectContaining({ dbMark: 'hosted_db' })]));
+      await expect(limited.add(t.app.id, 'hosted_db', url, '', { operator: true })).resolves.toMatchObject({ dbMark: 'hosted_db', engine: 'mysql' });
+    } finally {
+      await limited.closeAll();
+      await target.drop();
+    }
   });
 
   it.skipIf(!kinds.includes('mysql'))('seals a password-protected MariaDB URL and shows it redacted', async () => {

@@ -31,6 +31,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<Config> = {})
     bodyLimit: 64 * 1024,
     graphqlMaxDepth: 12,
     demo: false,
+    dbHosts: null,
     ...overrides,
   };
 }

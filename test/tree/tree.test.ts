@@ -70,8 +70,8 @@ describe.each(kinds)('FreeTree over a %s db_mark', (kind) => {
     await createTable(setup, 'Clash', { parent_id: 'INT NULL', children_tree: 'VARCHAR(20) NULL' });
     await setup.execute(sql`CREATE TABLE ${ident('NoId')} (${ident('code')} VARCHAR(10), ${ident('parent_id')} INT)`);
     await createTable(setup, 'pre_Prefixed', { name: 'VARCHAR(20) NULL', parent_id: 'INT NULL' }, [[1, 'under prefix', 0]]);
-    await t.rt.databases.add(t.app.id, 'db_test', owner.url, '', { allowSqlite: true });
-    await t.rt.databases.add(t.app.id, 'db_pre', owner.url, 'pre_', { allowSqlite: true });
+    await t.rt.databases.add(t.app.id, 'db_test', owner.url, '', { operator: true });
+    await t.rt.databases.add(t.app.id, 'db_pre', owner.url, 'pre_', { operator: true });
     direct = (await t.rt.databases.resolve(t.app.id, 'db_test'))!.store;
   });
   afterAll(async () => {
@@ -217,7 +217,7 @@ describe.each(kinds)('FreeTree over a %s db_mark', (kind) => {
 
     it('another app’s db_mark: the same err_code 1, both ways', async () => {
       const other = await t.newApp();
-      await t.rt.databases.add(other.id, 'db_other', owner.url, '', { allowSqlite: true });
+      await t.rt.databases.add(other.id, 'db_other', owner.url, '', { operator: true });
       expectBusiness(await tree({ db_mark: 'db_other' }), '数据库代号db_mark=db_other不存在，请先添加数据库连接配置');
       expectBusiness(await t.legacy({ ...SEED_PARAMS }, { app: other }), '数据库代号db_mark=db_test不存在，请先添加数据库连接配置');
       const gql = await t.graphql<TreeResult>(TREE, { db: 'db_test', table: 'TestTable' }, { app: other });
