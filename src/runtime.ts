@@ -11,6 +11,8 @@ import type { Store } from './db/store.js';
 import { AppGuard } from './guards/app.js';
 import { MemberGuard } from './guards/member.js';
 import type { Logger } from './logger.js';
+import type { App } from './operations/apps.js';
+import { loaderMemo, type Member, type OperationContext } from './operations/context.js';
 
 export interface Runtime {
   readonly config: Config;
@@ -19,6 +21,8 @@ export interface Runtime {
   readonly databases: DatabaseRegistry;
   readonly apps: AppGuard;
   readonly members: MemberGuard;
+  /** The context of one call by `app` (and `member`), with fresh per-request loaders. */
+  context(app: App, member: Member | null): OperationContext;
   close(): Promise<void>;
 }
 
@@ -41,6 +45,7 @@ export async function startRuntime(config: Config, log: Logger): Promise<Runtime
     databases,
     apps: new AppGuard(main),
     members: new MemberGuard(main),
+    context: (app, member) => ({ app, member, main, databases, log, loader: loaderMemo() }),
     async close() {
       await databases.closeAll();
       await main.close();

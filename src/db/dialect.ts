@@ -36,6 +36,8 @@ export interface Dialect {
   isRetryableConflict(err: unknown): boolean;
   /** The engine refused a value (out of range, too long, wrong type, NULL in NOT NULL). */
   isValueRejected(err: unknown): boolean;
+  /** A unique or primary key refused a second row with the same key. */
+  isDuplicateKey(err: unknown): boolean;
 }
 
 /** Escapes LIKE metacharacters with `!` as the escape character (valid in all three engines). */

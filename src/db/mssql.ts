@@ -32,6 +32,8 @@ export const mssqlDialect: Dialect = {
   },
   // 245/8114 conversion failed, 515 NULL, 8115 overflow, 2628/8152 truncated.
   isValueRejected: (err) => [245, 515, 2628, 8114, 8115, 8152].includes((err as { number?: number })?.number ?? 0),
+  // 2627 unique constraint, 2601 unique index.
+  isDuplicateKey: (err) => [2601, 2627].includes((err as { number?: number })?.number ?? 0),
 };
 
 /** Parses `mssql://user:pass@host:port/database?encrypt=true&trustServerCertificate=true`. */

@@ -34,6 +34,8 @@ export const mysqlDialect: Dialect = {
   },
   // Strict mode refusals: 1048 NULL, 1264 out of range, 1292/1366 incorrect value, 1406 too long.
   isValueRejected: (err) => [1048, 1264, 1292, 1366, 1406].includes((err as { errno?: number })?.errno ?? 0),
+  // ER_DUP_ENTRY
+  isDuplicateKey: (err) => (err as { errno?: number })?.errno === 1062,
 };
 
 type Conn = mysql.Pool | mysql.PoolConnection;

@@ -90,8 +90,14 @@ export class DatabaseRegistry {
     } finally {
       await probe.close().catch(() => undefined);
     }
-    await this.main.execute(sql`INSERT INTO yg_database (app_id, db_mark, engine, url_redacted, url_sealed, table_prefix)
+    try {
+      await this.main.execute(sql`INSERT INTO yg_database (app_id, db_mark, engine, url_redacted, url_sealed, table_prefix)
 VALUES (${appId}, ${dbMark}, ${engine}, ${redactUrl(url)}, ${this.box.seal(url)}, ${tablePrefix})`);
+    } catch (err) {
+      // Two registrations of one db_mark at once: the unique key refuses the second.
+      if (this.main.dialect.isDuplicateKey(err)) throw new DatabaseConfigError(`db_mark ${dbMark} is already registered`);
+      throw err;
+    }
     this.records.delete(`${appId}\u0000${dbMark}`);
     const [row] = await this.main.query<Row>(sql`SELECT * FROM yg_database WHERE app_id = ${appId} AND db_mark = ${dbMark}`);
     return toRegistered(row!);

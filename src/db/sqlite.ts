@@ -29,6 +29,7 @@ export const sqliteDialect: Dialect = {
   isRetryableConflict: (err) => (err as { code?: string })?.code === 'SQLITE_BUSY',
   // https://www.sqlite.org/rescode.html: NOT NULL and CHECK constraints, datatype mismatch.
   isValueRejected: (err) => ['SQLITE_CONSTRAINT_NOTNULL', 'SQLITE_CONSTRAINT_CHECK', 'SQLITE_MISMATCH'].includes((err as { code?: string })?.code ?? ''),
+  isDuplicateKey: (err) => ['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY'].includes((err as { code?: string })?.code ?? ''),
 };
 
 /** A promise chain used as a mutex. */

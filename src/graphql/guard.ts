@@ -11,7 +11,6 @@ import { GraphQLError, Kind, type DocumentNode, type OperationDefinitionNode } f
 import type { Plugin } from 'graphql-yoga';
 import { GRAPHQL_CODE, ProtocolError } from '../errors.js';
 import { checkPayloadSign } from '../guards/sign.js';
-import { loaderMemo } from '../operations/context.js';
 import type { Runtime } from '../runtime.js';
 import type { GraphQLContext } from './context.js';
 
@@ -20,7 +19,7 @@ export async function guardRequest(rt: Runtime, headers: Headers, payload: strin
     const app = await rt.apps.check(headers.get('x-app-key'));
     checkPayloadSign(app, payload, headers.get('x-sign'));
     const member = await rt.members.check(app, headers.get('x-uuid'), headers.get('x-token'));
-    return { op: { app, member, main: rt.main, databases: rt.databases, log: rt.log, loader: loaderMemo() } };
+    return { op: rt.context(app, member) };
   } catch (err) {
     if (err instanceof ProtocolError) return { error: err };
     throw err;

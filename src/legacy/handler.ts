@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import { BusinessError, ProtocolError, protocolErrorOf } from '../errors.js';
 import type { App } from '../operations/apps.js';
-import { loaderMemo, type OperationContext } from '../operations/context.js';
 import type { Runtime } from '../runtime.js';
 import { checkSign } from '../guards/sign.js';
 import { corsHeaders, envelopeBody } from './envelope.js';
@@ -49,15 +48,7 @@ export function createLegacyHandler(rt: Runtime) {
         throw err;
       });
       const input = parseParams(service.params, params);
-      const ctx: OperationContext = {
-        app,
-        member,
-        main: rt.main,
-        databases: rt.databases,
-        log: rt.log,
-        loader: loaderMemo(),
-      };
-      const result = await service.run(ctx, input, params);
+      const result = await service.run(rt.context(app, member), input, params);
       return { ret: 200, data: { err_code: 0, err_msg: '', ...result }, msg: `当前请求接口：${service.name}`, app };
     } catch (err) {
       if (err instanceof BusinessError) {
@@ -73,11 +64,13 @@ export function createLegacyHandler(rt: Runtime) {
 
   return async function legacy(request: Request): Promise<Response> {
     const url = new URL(request.url);
-    let query: Params;
+    let query: Params = new Map();
+    let badQuery: ProtocolError | null = null;
     try {
       query = parseUrlEncoded(url.search.slice(1));
-    } catch {
-      query = new Map();
+    } catch (err) {
+      if (!(err instanceof ProtocolError)) throw err;
+      badQuery = err;
     }
     const cors = query.get('yesapi_allow_origin') === '1' ? corsHeaders(request.headers.get('origin')) : {};
     if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: cors });
@@ -88,7 +81,8 @@ export function createLegacyHandler(rt: Runtime) {
     let outcome: Outcome;
     let params: Params = query;
     try {
-      params = await readParams(request, rt.config.bodyLimit);
+      if (badQuery) throw badQuery;
+      params = await readParams(request, query, rt.config.bodyLimit);
       outcome = await call(params, url.pathname);
     } catch (err) {
       if (!(err instanceof ProtocolError)) throw err;

@@ -64,10 +64,11 @@ async function fromMultipart(bytes: Uint8Array<ArrayBuffer>, contentType: string
   }
 }
 
-/** Reads every parameter of a legacy call. Throws ProtocolError(400) on malformed input. */
-export async function readParams(request: Request, bodyLimit: number): Promise<Params> {
-  const url = new URL(request.url);
-  const query = parseUrlEncoded(url.search.slice(1));
+/**
+ * Reads every parameter of a legacy call: `query` (the parsed query string) with the body's
+ * parameters laid over it. Throws ProtocolError(400) on a malformed body.
+ */
+export async function readParams(request: Request, query: Params, bodyLimit: number): Promise<Params> {
   if (request.method === 'GET' || request.method === 'HEAD') return query;
 
   const bytes = await readBody(request, bodyLimit);

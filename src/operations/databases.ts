@@ -61,11 +61,6 @@ export async function addDatabase(ctx: OperationContext, input: NewDatabase): Pr
   } catch (err) {
     // The registry's messages are written to be shown (the URL in them is redacted).
     if (err instanceof DatabaseConfigError) throw new BusinessError(SERVICE, 1, `添加数据库连接配置失败：${err.message}`);
-    // Two registrations of one db_mark at once: the unique key refuses the second insert.
-    const marks = await ctx.databases.list(ctx.app.id);
-    if (marks.some((m) => m.dbMark === input.dbMark)) {
-      throw new BusinessError(SERVICE, 1, `添加数据库连接配置失败：db_mark ${input.dbMark} is already registered`);
-    }
     throw err;
   }
 }

@@ -34,10 +34,7 @@ export async function register(ctx: OperationContext, input: { username: string;
   try {
     await ctx.main.execute(sql`INSERT INTO yg_member (app_id, uuid, username, password_hash) VALUES (${ctx.app.id}, ${uuid}, ${input.username}, ${passwordHash})`);
   } catch (err) {
-    const code = (err as { code?: string }).code ?? '';
-    if (code === 'ER_DUP_ENTRY' || code.startsWith('SQLITE_CONSTRAINT')) {
-      throw new BusinessError('App.User.Register', 1, '用户名已被注册');
-    }
+    if (ctx.main.dialect.isDuplicateKey(err)) throw new BusinessError('App.User.Register', 1, '用户名已被注册');
     throw err;
   }
   return { uuid };

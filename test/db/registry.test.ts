@@ -30,6 +30,23 @@ describe.each(kinds)('database registry with a %s main store', (kind) => {
     }
   });
 
+  it('lets exactly one of concurrent registrations of one db_mark through', async () => {
+    const owner = await freshDatabase('sqlite');
+    try {
+      const results = await Promise.allSettled(
+        Array.from({ length: 5 }, () => t.rt.databases.add(t.app.id, 'raced_db', owner.url, '', { operator: true })),
+      );
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      for (const r of results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')) {
+        expect(r.reason).toBeInstanceOf(DatabaseConfigError);
+        expect((r.reason as Error).message).toBe('db_mark raced_db is already registered');
+      }
+      expect((await t.rt.databases.list(t.app.id)).filter((d) => d.dbMark === 'raced_db')).toHaveLength(1);
+    } finally {
+      await owner.drop();
+    }
+  });
+
   it('refuses bad marks, prefixes and URLs before touching anything', async () => {
     for (const [mark, url, prefix] of [
       ['bad mark', 'sqlite:/tmp/x.db', ''],

@@ -198,6 +198,14 @@ describe.each(kinds)('legacy face on %s', (kind) => {
     expect(login2.data.err_code).toBe(1);
   });
 
+  it('registers exactly one of concurrent registrations of one username', async () => {
+    const password = md5('pw');
+    const answers = await Promise.all(Array.from({ length: 8 }, () => t.legacy({ s: 'App.User.Register', username: 'raced', password })));
+    expect(answers.map((a) => a.ret)).toEqual(Array(8).fill(200));
+    expect(answers.filter((a) => a.data.err_code === 0)).toHaveLength(1);
+    expect(answers.filter((a) => a.data.err_code === 1).map((a) => a.data.err_msg)).toEqual(Array(7).fill('用户名已被注册'));
+  });
+
   it('a server fault answers ret=500 with an error id and no detail', async () => {
     const password = md5('pw');
     await t.legacy({ s: 'App.User.Register', username: 'faulty', password });
