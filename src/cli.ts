@@ -14,7 +14,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { DatabaseConfigError } from './db/registry.js';
 import { dynamicSign } from './guards/sign.js';
 import { createLogger, silentLogger, type Logger } from './logger.js';
-import { createApp, listApps, SIGN_MODES, type App, type SignMode } from './operations/apps.js';
+import { SIGN_MODES, type App, type SignMode } from './records/apps.js';
 import { startRuntime, type Runtime } from './runtime.js';
 import { printSortedSchema } from './graphql/schema.js';
 import { serve } from './serve.js';
@@ -80,14 +80,14 @@ async function appCommand(args: string[]): Promise<number> {
   if (sub === 'create') {
     const sign = (values.sign ?? 'dynamic') as SignMode;
     if (!SIGN_MODES.includes(sign)) throw new UsageError(`--sign must be one of ${SIGN_MODES.join(', ')}`);
-    const app = await withRuntime((rt) => createApp(rt.main, { name: values.name, signMode: sign }));
+    const app = await withRuntime((rt) => rt.appRecords.create({ name: values.name, signMode: sign }));
     const result: Record<string, string> = { app_key: app.appKey, app_secret: app.appSecret };
     if (app.staticSign) result.static_sign = app.staticSign;
     out(values.json ? JSON.stringify(result) : Object.entries(result).map(([k, v]) => `${k}: ${v}`).join('\n'));
     return 0;
   }
   if (sub === 'list') {
-    const apps = await withRuntime((rt) => listApps(rt.main));
+    const apps = await withRuntime((rt) => rt.appRecords.list());
     if (values.json) out(JSON.stringify(apps.map(appSummary)));
     else for (const a of apps) out(`${a.appKey}  ${a.signMode.padEnd(7)} ${a.status.padEnd(8)} ${a.name}${a.isDemo ? ' (demo)' : ''}`);
     return 0;
@@ -97,7 +97,7 @@ async function appCommand(args: string[]): Promise<number> {
 
 /** The app a `db` command acts on: --app, or the only app there is. */
 async function targetApp(rt: Runtime, appKey: string | undefined): Promise<App> {
-  const apps = await listApps(rt.main);
+  const apps = await rt.appRecords.list();
   if (appKey) {
     const app = apps.find((a) => a.appKey === appKey);
     if (!app) throw new UsageError(`no app with app_key ${appKey}`);

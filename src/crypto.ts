@@ -1,5 +1,5 @@
 /**
- * Sealing secrets at rest (database URLs with passwords): AES-256-GCM with a key from
+ * Sealing secrets at rest (database URLs with passwords, app secrets): AES-256-GCM with a key from
  * YESGRAPH_SECRET_KEY. Sealed text is `v1.<iv>.<tag>.<ciphertext>` in base64url.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
@@ -18,6 +18,11 @@ export class SecretBox {
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     return ['v1', iv, cipher.getAuthTag(), body].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
+  }
+
+  /** True for text `seal` produced (whatever key it was sealed with). */
+  isSealed(text: string): boolean {
+    return /^v1\.[\w-]+\.[\w-]+\.[\w-]*$/.test(text);
   }
 
   open(sealed: string): string {

@@ -2,14 +2,13 @@
  * The demo app a development server creates on first start, and the signed calls printed for
  * it so a newcomer can paste one. Remove it (or set YESGRAPH_DEMO=0) in production.
  */
-import type { Store } from './db/store.js';
 import { dynamicSign, payloadSign } from './guards/sign.js';
-import { createApp, listApps, type App } from './operations/apps.js';
+import type { App, AppRecords } from './records/apps.js';
 
-export async function ensureDemoApp(main: Store): Promise<{ app: App; created: boolean }> {
-  const existing = (await listApps(main)).find((a) => a.isDemo);
+export async function ensureDemoApp(apps: AppRecords): Promise<{ app: App; created: boolean }> {
+  const existing = (await apps.list()).find((a) => a.isDemo);
   if (existing) return { app: existing, created: false };
-  const app = await createApp(main, { name: 'demo', signMode: 'dynamic', isDemo: true });
+  const app = await apps.create({ name: 'demo', signMode: 'dynamic', isDemo: true });
   return { app, created: true };
 }
 

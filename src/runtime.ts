@@ -11,7 +11,7 @@ import type { Store } from './db/store.js';
 import { AppGuard } from './guards/app.js';
 import { MemberGuard } from './guards/member.js';
 import type { Logger } from './logger.js';
-import type { App } from './operations/apps.js';
+import { AppRecords, type App } from './records/apps.js';
 import { loaderMemo, type Member, type OperationContext } from './operations/context.js';
 
 export interface Runtime {
@@ -19,6 +19,8 @@ export interface Runtime {
   readonly log: Logger;
   readonly main: Store;
   readonly databases: DatabaseRegistry;
+  /** App records (create, import, list, change); `apps` is the guard that checks callers. */
+  readonly appRecords: AppRecords;
   readonly apps: AppGuard;
   readonly members: MemberGuard;
   /** The context of one call by `app` (and `member`), with fresh per-request loaders. */
@@ -37,13 +39,23 @@ export async function startRuntime(config: Config, log: Logger): Promise<Runtime
     await main.close().catch(() => undefined);
     throw new Error(`main store ${redactUrl(config.databaseUrl)} is not usable: ${(err as Error).message}`);
   }
-  const databases = new DatabaseRegistry(main, new SecretBox(config.secretKey), config.dbHosts);
+  const box = new SecretBox(config.secretKey);
+  const appRecords = new AppRecords(main, box);
+  try {
+    const sealed = await appRecords.sealPlainSecrets();
+    if (sealed) log.info({ apps: sealed }, 'app secrets sealed at rest');
+  } catch (err) {
+    await main.close().catch(() => undefined);
+    throw new Error(`main store ${redactUrl(config.databaseUrl)}: ${(err as Error).message}`);
+  }
+  const databases = new DatabaseRegistry(main, box, config.dbHosts);
   return {
     config,
     log,
     main,
     databases,
-    apps: new AppGuard(main),
+    appRecords,
+    apps: new AppGuard(appRecords),
     members: new MemberGuard(main),
     context: (app, member) => ({ app, member, main, databases, log, loader: loaderMemo() }),
     async close() {

@@ -14,7 +14,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
   let banner: string[] = [];
   const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   if (config.demo) {
-    const { app, created } = await ensureDemoApp(rt.main);
+    const { app, created } = await ensureDemoApp(rt.appRecords);
     log.warn({ app_key: app.appKey, created }, 'demo app present: remove it in production (YESGRAPH_DEMO=0 stops creating it)');
     graphiqlHeaders = { 'x-app-key': app.appKey, 'x-sign': '<dynamic: md5(body + app_secret), or create an app with --sign off>' };
     banner = [

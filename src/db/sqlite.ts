@@ -9,6 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { sqlDateTime } from './datetime.js';
 import { escapeLikeWith, integer, type Dialect } from './dialect.js';
 import { raw, sql } from './sql.js';
 import { BaseStore, classifyType, type Column, type ExecResult, type Executor, type Row } from './store.js';
@@ -49,7 +50,7 @@ class Lock {
 function bindable(v: unknown): unknown {
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (v === undefined) return null;
-  if (v instanceof Date) return v.toISOString().replace('T', ' ').slice(0, 19);
+  if (v instanceof Date) return sqlDateTime(v);
   return v;
 }
 

@@ -3,8 +3,7 @@
  * disabled (408), not expired (407). Apps are cached for a few seconds per key.
  */
 import { badRequest, ProtocolError } from '../errors.js';
-import { findAppByKey, type App } from '../operations/apps.js';
-import type { Store } from '../db/store.js';
+import type { App, AppRecords } from '../records/apps.js';
 
 const CACHE_MS = 5_000;
 const MAX_CACHED = 10_000;
@@ -12,13 +11,13 @@ const MAX_CACHED = 10_000;
 export class AppGuard {
   private readonly cache = new Map<string, { at: number; app: Promise<App | null> }>();
 
-  constructor(private readonly main: Store) {}
+  constructor(private readonly records: AppRecords) {}
 
   private lookup(appKey: string): Promise<App | null> {
     const hit = this.cache.get(appKey);
     if (hit && Date.now() - hit.at < CACHE_MS) return hit.app;
     if (this.cache.size >= MAX_CACHED) this.cache.clear();
-    const app = findAppByKey(this.main, appKey);
+    const app = this.records.findByKey(appKey);
     this.cache.set(appKey, { at: Date.now(), app });
     app.catch(() => this.cache.delete(appKey));
     return app;

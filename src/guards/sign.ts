@@ -5,7 +5,7 @@
  */
 import { md5 } from '../crypto.js';
 import { ProtocolError } from '../errors.js';
-import type { App } from '../operations/apps.js';
+import type { App } from '../records/apps.js';
 
 /** Parameters a client may or may not have included when signing (transport flags). */
 const OPTIONAL_IN_SIGNATURE = ['yesapi_allow_origin'];

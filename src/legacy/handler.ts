@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { BusinessError, ProtocolError, protocolErrorOf } from '../errors.js';
-import type { App } from '../operations/apps.js';
+import type { App } from '../records/apps.js';
 import type { Runtime } from '../runtime.js';
 import { checkSign } from '../guards/sign.js';
 import { corsHeaders, envelopeBody } from './envelope.js';

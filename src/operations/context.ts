@@ -6,13 +6,10 @@ import type DataLoader from 'dataloader';
 import type { DatabaseRegistry } from '../db/registry.js';
 import type { Store } from '../db/store.js';
 import type { Logger } from '../logger.js';
-import type { App } from './apps.js';
+import type { App } from '../records/apps.js';
+import type { Member } from '../records/sessions.js';
 
-export interface Member {
-  readonly uuid: string;
-  /** The session token the caller presented (needed to end the session). */
-  readonly token: string;
-}
+export type { Member };
 
 export interface OperationContext {
   readonly app: App;

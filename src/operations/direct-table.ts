@@ -10,6 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ResolvedDatabase } from '../db/registry.js';
+import { sqlDateTime } from '../db/datetime.js';
 import { isIdentifier } from '../db/sql.js';
 import type { Column, ColumnKind, Store, TableInfo } from '../db/store.js';
 import { badRequest, BusinessError, ProtocolError, type ServiceWithCodes } from '../errors.js';
@@ -93,8 +94,7 @@ export function textValue(v: unknown): string | null {
   if (typeof v === 'string') return v;
   if (typeof v === 'boolean') return v ? '1' : '0';
   if (v instanceof Date) {
-    const iso = v.toISOString();
-    return iso.slice(0, 19).replace('T', ' ') + (v.getUTCMilliseconds() ? iso.slice(19, 23) : '');
+    return sqlDateTime(v) + (v.getUTCMilliseconds() ? v.toISOString().slice(19, 23) : '');
   }
   if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
   return String(v);

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { randomHex } from '../crypto.js';
 import { sql } from '../db/sql.js';
 import { BusinessError } from '../errors.js';
-import { sqlNow, tokenHash } from '../guards/member.js';
+import { endSession, openSession } from '../records/sessions.js';
 import type { OperationContext } from './context.js';
 
 const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
@@ -51,8 +51,7 @@ export async function login(
     throw new BusinessError('App.User.Login', 1, '用户名或密码错误');
   }
   const token = randomHex(32);
-  const expires = sqlNow(new Date(Date.now() + SESSION_DAYS * 86_400_000));
-  await ctx.main.execute(sql`INSERT INTO yg_member_session (app_id, member_id, token_hash, expires_at) VALUES (${ctx.app.id}, ${m.id}, ${tokenHash(token)}, ${expires})`);
+  await openSession(ctx.main, ctx.app.id, m.id, token, new Date(Date.now() + SESSION_DAYS * 86_400_000));
   return { uuid: m.uuid, token, role: m.role };
 }
 
@@ -64,6 +63,6 @@ export async function checkSession(ctx: OperationContext): Promise<{ uuid: strin
 
 export async function logout(ctx: OperationContext): Promise<Record<string, never>> {
   if (!ctx.member) throw new BusinessError('App.User.Logout', 1, '会话无效或已过期');
-  await ctx.main.execute(sql`DELETE FROM yg_member_session WHERE token_hash = ${tokenHash(ctx.member.token)} AND app_id = ${ctx.app.id}`);
+  await endSession(ctx.main, ctx.app.id, ctx.member.token);
   return {};
 }

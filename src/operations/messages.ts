@@ -15,7 +15,7 @@ import DataLoader from 'dataloader';
 import { empty, ident, isIdentifier, join, param, raw, sql, type Sql } from '../db/sql.js';
 import { tableInfo, type Row, type TableInfo } from '../db/store.js';
 import { BusinessError } from '../errors.js';
-import { sqlNow } from '../guards/member.js';
+import { sqlNow } from '../db/datetime.js';
 import { checkColumns, checkData, type Scalar } from '../where/index.js';
 import type { OperationContext } from './context.js';
 import { integerValue, textValue } from './direct-table.js';

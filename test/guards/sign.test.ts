@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkSign, dynamicSign } from '../../src/guards/sign.js';
 import { type ProtocolError } from '../../src/errors.js';
-import type { App } from '../../src/operations/apps.js';
+import type { App } from '../../src/records/apps.js';
 
 const APP_KEY = '0123456789ABCDEF0123456789ABCDEF';
 const SECRET = 'my_app_secret_for_tests';

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { md5 } from '../../src/crypto.js';
 import { dynamicSign } from '../../src/guards/sign.js';
-import { updateApp } from '../../src/operations/apps.js';
 import { BASE, signedParams, useServer, type Envelope } from '../support/server.js';
 import { storeKinds } from '../support/stores.js';
 
@@ -131,10 +130,10 @@ describe.each(kinds)('legacy face on %s', (kind) => {
 
     it('disabled (408) and expired (407) apps', async () => {
       const app = await t.newApp();
-      await updateApp(t.rt.main, app.id, { status: 'disabled' });
+      await t.rt.appRecords.update(app.id, { status: 'disabled' });
       t.rt.apps.forget();
       expect((await t.legacy({ s: 'App.Hello.World' }, { app })).ret).toBe(408);
-      await updateApp(t.rt.main, app.id, { status: 'active', expiresAt: '2001-01-01 00:00:00' });
+      await t.rt.appRecords.update(app.id, { status: 'active', expiresAt: '2001-01-01 00:00:00' });
       t.rt.apps.forget();
       expect((await t.legacy({ s: 'App.Hello.World' }, { app })).ret).toBe(407);
     });

@@ -13,7 +13,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { dynamicSign, payloadSign } from '../../src/guards/sign.js';
 import { createLogger, silentLogger } from '../../src/logger.js';
-import { createApp, type App, type SignMode } from '../../src/operations/apps.js';
+import type { App, SignMode } from '../../src/records/apps.js';
 import { startRuntime, type Runtime } from '../../src/runtime.js';
 import { createServer, type YesgraphServer } from '../../src/server.js';
 import { freshDatabase, type StoreKind } from './stores.js';
@@ -93,7 +93,7 @@ export async function startTestServer(kind: StoreKind): Promise<StartedServer> {
   const log = process.env.TEST_LOG_LEVEL ? createLogger(process.env.TEST_LOG_LEVEL) : silentLogger;
   const rt = await startRuntime(testConfig(db.url), log);
   const server = createServer(rt);
-  const app = await createApp(rt.main, { name: 'test' });
+  const app = await rt.appRecords.create({ name: 'test' });
 
   const t: StartedServer = {
     rt,
@@ -104,7 +104,7 @@ export async function startTestServer(kind: StoreKind): Promise<StartedServer> {
       await rt.close();
       await db.drop();
     },
-    newApp: (signMode = 'dynamic') => createApp(rt.main, { name: 'other', signMode }),
+    newApp: (signMode = 'dynamic') => rt.appRecords.create({ name: 'other', signMode }),
     fetch: (request) => server.fetch(request),
     async legacy(params, options = {}) {
       const who = options.app ?? app;

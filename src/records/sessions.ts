@@ -1,0 +1,36 @@
+/**
+ * Member sessions of an app (`yg_member_session`): the guard looks them up, the member
+ * operations write and end them. Only a sha256 of each token is stored.
+ */
+import { createHash } from 'node:crypto';
+import { sqlNow } from '../db/datetime.js';
+import { sql } from '../db/sql.js';
+import type { Executor } from '../db/store.js';
+
+/** A signed-in member of the calling app. */
+export interface Member {
+  readonly uuid: string;
+  /** The session token the caller presented (needed to end the session). */
+  readonly token: string;
+}
+
+export function tokenHash(token: string): string {
+  return createHash('sha256').update(token.toLowerCase()).digest('hex');
+}
+
+/** The member whose live session of `appId` is `uuid` + `token`, or null. */
+export async function findSession(db: Executor, appId: number, uuid: string, token: string): Promise<Member | null> {
+  const [row] = await db.query<{ uuid: string }>(sql`SELECT m.uuid FROM yg_member_session s
+JOIN yg_member m ON m.id = s.member_id
+WHERE s.token_hash = ${tokenHash(token)} AND s.app_id = ${appId} AND m.uuid = ${uuid.toUpperCase()} AND s.expires_at > ${sqlNow()}`);
+  return row ? { uuid: row.uuid, token } : null;
+}
+
+export async function openSession(db: Executor, appId: number, memberId: number, token: string, expiresAt: Date): Promise<void> {
+  await db.execute(sql`INSERT INTO yg_member_session (app_id, member_id, token_hash, expires_at)
+VALUES (${appId}, ${memberId}, ${tokenHash(token)}, ${sqlNow(expiresAt)})`);
+}
+
+export async function endSession(db: Executor, appId: number, token: string): Promise<void> {
+  await db.execute(sql`DELETE FROM yg_member_session WHERE token_hash = ${tokenHash(token)} AND app_id = ${appId}`);
+}
