@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { randomHex } from './crypto.js';
 import { DatabaseUrlError, parseDatabaseUrl } from './db/open.js';
+import { parseAllowList, type TargetPolicy } from './db/target-policy.js';
 
 const Env = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -18,7 +19,10 @@ const Env = z.object({
   BODY_LIMIT: z.coerce.number().int().min(1024).default(1024 * 1024),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(64).default(12),
   YESGRAPH_DEMO: z.enum(['0', '1']).optional(),
-  YESGRAPH_DB_HOSTS: z.string().optional(),
+  YESGRAPH_DB_ALLOW: z.string().optional(),
+  YESGRAPH_DB_PUBLIC: z.enum(['0', '1']).default('1'),
+  YESGRAPH_DB_REGISTER_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(6),
+  YESGRAPH_GRAPHQL_INTROSPECTION: z.enum(['0', '1']).optional(),
 });
 
 export interface Config {
@@ -34,8 +38,12 @@ export interface Config {
   readonly graphqlMaxDepth: number;
   /** Create the demo app on first start. */
   readonly demo: boolean;
-  /** Hosts apps may register databases on (AddNewDatabaseConfig); null for any. */
-  readonly dbHosts: readonly string[] | null;
+  /** Which database servers apps may register through the API (AddNewDatabaseConfig). */
+  readonly dbTargets: TargetPolicy;
+  /** API registration attempts per app and minute (AddNewDatabaseConfig), per instance. */
+  readonly dbRegistrationsPerMinute: number;
+  /** GraphQL introspection (and so GraphiQL's docs): on outside production unless set. */
+  readonly graphqlIntrospection: boolean;
   /** Set when the secret key came from a generated file rather than the environment. */
   readonly secretKeyFile?: string;
 }
@@ -76,12 +84,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: e.BODY_LIMIT,
     graphqlMaxDepth: e.GRAPHQL_MAX_DEPTH,
     demo: e.YESGRAPH_DEMO ? e.YESGRAPH_DEMO === '1' : !production,
-    dbHosts: e.YESGRAPH_DB_HOSTS
-      ? e.YESGRAPH_DB_HOSTS.split(',')
-          .map((h) => h.trim().toLowerCase())
-          .filter(Boolean)
-      : null,
+    dbTargets: { allow: dbAllowList(e.YESGRAPH_DB_ALLOW ?? ''), allowPublic: e.YESGRAPH_DB_PUBLIC === '1' },
+    dbRegistrationsPerMinute: e.YESGRAPH_DB_REGISTER_PER_MINUTE,
+    graphqlIntrospection: e.YESGRAPH_GRAPHQL_INTROSPECTION ? e.YESGRAPH_GRAPHQL_INTROSPECTION === '1' : !production,
   };
+}
+
+function dbAllowList(text: string) {
+  try {
+    return parseAllowList(text);
+  } catch (err) {
+    throw new ConfigError(`invalid YESGRAPH_DB_ALLOW: ${(err as Error).message}`);
+  }
 }
 
 /** Outside production, a key generated once into ./data so a bare `npm start` works. */

@@ -48,7 +48,7 @@ export async function startRuntime(config: Config, log: Logger): Promise<Runtime
     await main.close().catch(() => undefined);
     throw new Error(`main store ${redactUrl(config.databaseUrl)}: ${(err as Error).message}`);
   }
-  const databases = new DatabaseRegistry(main, box, config.dbHosts);
+  const databases = new DatabaseRegistry(main, box, config.dbTargets, config.dbRegistrationsPerMinute);
   return {
     config,
     log,

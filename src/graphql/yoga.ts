@@ -5,9 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
-import { GraphQLError } from 'graphql';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import { protocolErrorOf } from '../errors.js';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationContext } from 'graphql';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { badRequest, protocolErrorOf } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import type { GraphQLContext } from './context.js';
 import { protocolGraphQLError, useAppGuard } from './guard.js';
@@ -19,12 +19,46 @@ export interface ServerContext {
 
 export type Yoga = YogaServerInstance<ServerContext, GraphQLContext>;
 
+/**
+ * Every document the server refuses before running it (depth, aliases, unknown fields, and
+ * introspection where it is off) carries `code` and `ret` like every other refusal.
+ */
+function useValidationPolicy(introspection: boolean): Plugin {
+  return {
+    onValidate({ addValidationRule }) {
+      if (!introspection) addValidationRule(NoSchemaIntrospectionCustomRule);
+      return ({ valid, result, setResult }) => {
+        if (valid) return;
+        const refusal = protocolGraphQLError(badRequest('GraphQL文档无效'));
+        setResult(
+          result.map(
+            (e) =>
+              new GraphQLError(e.message, {
+                nodes: e.nodes,
+                source: e.source,
+                positions: e.positions,
+                path: e.path,
+                extensions: { ...e.extensions, ...refusal.extensions },
+              }),
+          ),
+        );
+      };
+    },
+  };
+}
+
+const reportRejections = {
+  propagateOnRejection: false,
+  onReject: [(ctx: ValidationContext | null, err: GraphQLError) => ctx?.reportError(err)],
+};
+
 export function createGraphQL(rt: Runtime, options: { graphiqlHeaders?: Record<string, string> } = {}): Yoga {
   return createYoga<ServerContext, GraphQLContext>({
     schema: getSchema(),
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    graphiql: rt.config.production
+    // The playground needs introspection to show the schema.
+    graphiql: rt.config.production || !rt.config.graphqlIntrospection
       ? false
       : {
           title: 'yesgraph',
@@ -39,8 +73,10 @@ export function createGraphQL(rt: Runtime, options: { graphiqlHeaders?: Record<s
     },
     context: ({ guard }) => ({ guard }),
     plugins: [
-      maxDepthPlugin({ n: rt.config.graphqlMaxDepth, ignoreIntrospection: true, flattenFragments: true }),
-      maxAliasesPlugin({ n: 30 }),
+      // Reported as validation errors (not thrown), so useValidationPolicy gives them code and ret.
+      maxDepthPlugin({ n: rt.config.graphqlMaxDepth, ignoreIntrospection: true, flattenFragments: true, ...reportRejections }),
+      maxAliasesPlugin({ n: 30, ...reportRejections }),
+      useValidationPolicy(rt.config.graphqlIntrospection),
       useAppGuard(),
     ],
     maskedErrors: {

@@ -5,9 +5,10 @@
  * The connection is tried before it is saved; the password is sealed by the registry and is
  * never part of an answer, an error message or a log line.
  */
+import { randomUUID } from 'node:crypto';
 import type { EngineName } from '../db/dialect.js';
-import { DatabaseConfigError, type RegisteredDatabase } from '../db/registry.js';
-import { badRequest, BusinessError } from '../errors.js';
+import { DatabaseConfigError, DatabaseRefusedError, RegistrationRateError, type RegisteredDatabase } from '../db/registry.js';
+import { badRequest, BusinessError, ProtocolError } from '../errors.js';
 import type { OperationContext } from './context.js';
 
 const SERVICE = 'App.DB_MsSQL_Config.AddNewDatabaseConfig';
@@ -59,8 +60,16 @@ export async function addDatabase(ctx: OperationContext, input: NewDatabase): Pr
   try {
     return summary(await ctx.databases.add(ctx.app.id, input.dbMark, url, input.tablePrefix));
   } catch (err) {
-    // The registry's messages are written to be shown (the URL in them is redacted).
+    // Messages about the request itself (mark, prefix, taken) are safe to show.
+    if (err instanceof RegistrationRateError) throw new ProtocolError(414, '客户端非法请求：并发过高');
     if (err instanceof DatabaseConfigError) throw new BusinessError(SERVICE, 1, `添加数据库连接配置失败：${err.message}`);
+    // Whether a server answered, refused the login or may not be used stays in the log: an
+    // answer that told them apart would make this service a port scanner and password oracle.
+    if (err instanceof DatabaseRefusedError) {
+      const errorId = randomUUID();
+      ctx.log.warn({ err, errorId, appId: ctx.app.id, dbMark: input.dbMark }, 'database registration refused');
+      throw new BusinessError(SERVICE, 1, `添加数据库连接配置失败：无法连接该数据库，或不允许登记该数据库，错误编号：${errorId}`);
+    }
     throw err;
   }
 }

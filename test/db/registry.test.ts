@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { sql } from '../../src/db/sql.js';
 import { SecretBox } from '../../src/crypto.js';
 import { DatabaseConfigError, DatabaseRegistry } from '../../src/db/registry.js';
+import { parseAllowList } from '../../src/db/target-policy.js';
 import { useServer } from '../support/server.js';
 import { freshDatabase, MYSQL_URL, storeKinds } from '../support/stores.js';
 
@@ -47,24 +48,28 @@ describe.each(kinds)('database registry with a %s main store', (kind) => {
     }
   });
 
-  it('refuses bad marks, prefixes and URLs before touching anything', async () => {
+  it('refuses bad marks, prefixes, URLs and missing files before touching anything', async () => {
     for (const [mark, url, prefix] of [
       ['bad mark', 'sqlite:/tmp/x.db', ''],
       ['ok', 'sqlite:/tmp/x.db', 'bad-prefix'],
       ['ok', 'postgres://h/db', ''],
-      ['ok', 'mysql://root@127.0.0.1:1/nope', ''],
+      ['ok', 'sqlite:/tmp/no-such-dir-yesgraph/missing.db', ''],
     ] as const) {
       await expect(t.rt.databases.add(t.app.id, mark, url, prefix, { operator: true })).rejects.toThrow(DatabaseConfigError);
     }
+    // A server that does not answer is refused too, with the cause for the operator.
+    await expect(t.rt.databases.add(t.app.id, 'ok', 'mysql://root@127.0.0.1:1/nope', '', { operator: true })).rejects.toThrow(
+      /does not answer: .*ECONNREFUSED/,
+    );
     expect(await t.rt.databases.list(t.app.id)).toEqual(expect.not.arrayContaining([expect.objectContaining({ dbMark: 'ok' })]));
   });
 
-  it.skipIf(!kinds.includes('mysql'))('holds API callers to YESGRAPH_DB_HOSTS; the operator may register any host', async () => {
-    const limited = new DatabaseRegistry(t.rt.main, new SecretBox('another-test-secret-key'), ['db.internal', '::1']);
+  it.skipIf(!kinds.includes('mysql'))('holds API callers to the address policy; the operator may register any host', async () => {
+    const limited = new DatabaseRegistry(t.rt.main, new SecretBox('another-test-secret-key'), { allow: parseAllowList('db.internal,[::1]:3306'), allowPublic: true });
     const target = await freshDatabase('mysql');
     try {
       const url = target.url.replace('localhost', '127.0.0.1');
-      await expect(limited.add(t.app.id, 'hosted_db', url)).rejects.toThrow("host 127.0.0.1 is not one of this server's allowed database hosts");
+      await expect(limited.add(t.app.id, 'hosted_db', url)).rejects.toThrow('127.0.0.1 resolves to 127.0.0.1, which is not public and not in YESGRAPH_DB_ALLOW');
       expect(await limited.list(t.app.id)).toEqual(expect.not.arrayContaining([expect.objectContaining({ dbMark: 'hosted_db' })]));
       await expect(limited.add(t.app.id, 'hosted_db', url, '', { operator: true })).resolves.toMatchObject({ dbMark: 'hosted_db', engine: 'mysql' });
     } finally {
@@ -90,7 +95,7 @@ describe.each(kinds)('database registry with a %s main store', (kind) => {
       expect(JSON.stringify(rows)).not.toContain('hunter2');
       const resolved = await t.rt.databases.resolve(t.app.id, 'pw_db');
       await expect(resolved!.store.ping()).resolves.toBeUndefined();
-      await expect(t.rt.databases.add(t.app.id, 'pw_bad', url.replace('hunter2-secret', 'wrong'))).rejects.toThrow(/does not answer/);
+      await expect(t.rt.databases.add(t.app.id, 'pw_bad', url.replace('hunter2-secret', 'wrong'))).rejects.toThrow(/does not answer: Access denied/);
     } finally {
       await target.drop();
     }

@@ -11,6 +11,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { afterAll, beforeAll } from 'vitest';
 import type { Config } from '../../src/config.js';
+import { parseAllowList } from '../../src/db/target-policy.js';
 import { dynamicSign, payloadSign } from '../../src/guards/sign.js';
 import { createLogger, silentLogger } from '../../src/logger.js';
 import type { App, SignMode } from '../../src/records/apps.js';
@@ -31,7 +32,10 @@ export function testConfig(databaseUrl: string, overrides: Partial<Config> = {})
     bodyLimit: 64 * 1024,
     graphqlMaxDepth: 12,
     demo: false,
-    dbHosts: null,
+    // The test MariaDB runs on loopback: opened as an operator would (YESGRAPH_DB_ALLOW).
+    dbTargets: { allow: parseAllowList('127.0.0.1:3306,localhost:3306'), allowPublic: true },
+    dbRegistrationsPerMinute: 1000,
+    graphqlIntrospection: true,
     ...overrides,
   };
 }
@@ -87,11 +91,11 @@ export interface StartedServer extends TestServer {
 }
 
 /** Starts yesgraph over a fresh main store of the kind (benchmarks use this directly). */
-export async function startTestServer(kind: StoreKind): Promise<StartedServer> {
+export async function startTestServer(kind: StoreKind, overrides: Partial<Config> = {}): Promise<StartedServer> {
   const db = await freshDatabase(kind);
   // TEST_LOG_LEVEL=error shows what the server logs (masked errors and their causes).
   const log = process.env.TEST_LOG_LEVEL ? createLogger(process.env.TEST_LOG_LEVEL) : silentLogger;
-  const rt = await startRuntime(testConfig(db.url), log);
+  const rt = await startRuntime(testConfig(db.url, overrides), log);
   const server = createServer(rt);
   const app = await rt.appRecords.create({ name: 'test' });
 
@@ -140,10 +144,10 @@ export async function startTestServer(kind: StoreKind): Promise<StartedServer> {
 }
 
 /** A server for the enclosing describe block: started before its tests, closed after. */
-export function useServer(kind: StoreKind): TestServer {
+export function useServer(kind: StoreKind, overrides: Partial<Config> = {}): TestServer {
   let started: StartedServer | undefined;
   beforeAll(async () => {
-    started = await startTestServer(kind);
+    started = await startTestServer(kind, overrides);
   });
   afterAll(async () => {
     await started?.close();

@@ -5,7 +5,7 @@
  *   const kinds = await storeKinds();
  *   describe.each(kinds)('%s', (kind) => { const db = useStore(kind); … db.store … });
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -50,6 +50,8 @@ export interface FreshDatabase {
 export async function freshDatabase(kind: StoreKind): Promise<FreshDatabase> {
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'yesgraph-test-'));
+    // An empty file is an empty SQLite database; the registry accepts only files that exist.
+    writeFileSync(join(dir, 'test.db'), '');
     return { url: `sqlite:${join(dir, 'test.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
   const name = `yg_t_${randomBytes(6).toString('hex')}`;

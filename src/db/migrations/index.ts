@@ -3,6 +3,7 @@ import { apps } from './001_apps.js';
 import { members } from './002_members.js';
 import { messages } from './003_messages.js';
 import { sealedAppSecrets } from './004_sealed_app_secrets.js';
+import { instance } from './005_instance.js';
 import type { Migration } from './types.js';
 
-export const MIGRATIONS: readonly Migration[] = [apps, members, messages, sealedAppSecrets];
+export const MIGRATIONS: readonly Migration[] = [apps, members, messages, sealedAppSecrets, instance];

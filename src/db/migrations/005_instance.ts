@@ -1,0 +1,23 @@
+import type { Migration } from './types.js';
+
+/**
+ * The main store's instance token: a random value that tells a database registered by an app
+ * apart from the main store itself, even through another node of a cluster (src/db/identity.ts).
+ * Registrations remember whether the operator or an app made them: only an app's are held to
+ * the address policy (src/db/target-policy.ts) when their pool opens.
+ */
+export const instance: Migration = {
+  id: '005_instance',
+  sqlite: [
+    `CREATE TABLE yg_instance (id INTEGER PRIMARY KEY, token CHAR(32) NOT NULL)`,
+    `INSERT INTO yg_instance (id, token) VALUES (1, lower(hex(randomblob(16))))`,
+    `ALTER TABLE yg_database ADD COLUMN origin VARCHAR(8) NOT NULL DEFAULT 'api'`,
+    `UPDATE yg_database SET origin = 'operator' WHERE engine = 'sqlite'`,
+  ],
+  mysql: [
+    `CREATE TABLE yg_instance (id INT PRIMARY KEY, token CHAR(32) NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+    `INSERT INTO yg_instance (id, token) VALUES (1, REPLACE(UUID(), '-', ''))`,
+    `ALTER TABLE yg_database ADD COLUMN origin VARCHAR(8) NOT NULL DEFAULT 'api'`,
+    `UPDATE yg_database SET origin = 'operator' WHERE engine = 'sqlite'`,
+  ],
+};
