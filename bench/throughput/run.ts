@@ -1,0 +1,298 @@
+/**
+ * `npm run bench`: yesgraph's throughput against the bare floor, over real HTTP.
+ *
+ * For each main store (MariaDB, and SQLite), loads the fixed data set (dataset.ts), starts
+ * yesgraph as a production server (compiled dist/ when built, else through tsx) and the bare
+ * server (bare-server.ts), and drives Hello, Show and FreeTree on both faces with autocannon at
+ * 1 and 16 connections, interleaving bare / legacy / GraphQL runs round after round so both
+ * meet the same machine state. Prints requests/s, p50/p99, SQL statements per request (counted
+ * in-process on the same calls), peak RSS and the ratio to the bare server, and writes
+ * bench/results/throughput.{json,md}.
+ *
+ *   npm run bench                 both stores, 3 rounds of 5 s per run
+ *   npm run bench -- --quick      MariaDB only, 1 round of 2 s (under two minutes)
+ *   npm run bench -- --soak 300   then 300 s of Show at 16 connections, RSS sampled
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { openStore } from '../../src/db/open.js';
+import { dynamicSign, payloadSign } from '../../src/guards/sign.js';
+import { silentLogger } from '../../src/logger.js';
+import type { App } from '../../src/records/apps.js';
+import { startRuntime } from '../../src/runtime.js';
+import { createServer } from '../../src/server.js';
+import { testConfig } from '../../test/support/server.js';
+import { freshDatabase, storeKinds, type StoreKind } from '../../test/support/stores.js';
+import { seedComments, seedTree, TREE_TABLE } from './dataset.js';
+import { load, type Call, type LoadResult } from './load.js';
+
+const { values: args } = parseArgs({
+  options: { quick: { type: 'boolean' }, soak: { type: 'string' }, store: { type: 'string' } },
+});
+const quick = !!args.quick;
+const rounds = quick ? 1 : 3;
+const seconds = quick ? 2 : 5;
+const CONNECTIONS = [1, 16];
+const SECRET_KEY = 'bench-secret-key-0123456789abcdef';
+const DB_MARK = 'bench_db';
+
+type Face = 'bare' | 'legacy' | 'graphql';
+interface Operation {
+  readonly name: string;
+  readonly legacy: Call[];
+  readonly graphql: Call[];
+}
+
+function legacyCall(app: App, params: Record<string, string | number>): Call {
+  const map = new Map(Object.entries(params).map(([k, v]) => [k, String(v)]));
+  map.set('app_key', app.appKey);
+  map.set('sign', dynamicSign(map, app.appSecret));
+  return { method: 'GET', path: `/?${new URLSearchParams([...map])}` };
+}
+
+function graphqlCall(app: App, query: string, variables: Record<string, unknown>): Call {
+  const body = JSON.stringify({ query, variables });
+  return {
+    method: 'POST',
+    path: '/graphql',
+    body,
+    headers: { 'content-type': 'application/json', 'x-app-key': app.appKey, 'x-sign': payloadSign(body, app.appSecret) },
+  };
+}
+
+const COMMENT = 'id nickname content postTime parentId';
+const SHOW = `query($key: String) { messages(key: $key, perpage: 10) { total items { ${COMMENT} children { ${COMMENT} children { ${COMMENT} } } } } }`;
+const TREE = `query($p: Int) { freeTree(db: "${DB_MARK}", table: "${TREE_TABLE}", parentId: $p) { ... on QueryFreeTreeSuccess { data { id parentId values children { id parentId values } } } ... on BusinessError { errCode message } } }`;
+
+function operations(app: App, keys: readonly string[], roots: readonly number[]): Operation[] {
+  return [
+    {
+      name: 'Hello',
+      legacy: [legacyCall(app, { s: 'App.Hello.World', name: 'bench' })],
+      graphql: [graphqlCall(app, '{ hello(name: "bench") }', {})],
+    },
+    {
+      name: 'Show (10 threads × 3 levels)',
+      legacy: keys.map((k) => legacyCall(app, { s: 'App.Market_Message.Show', message_key: k, perpage: 10 })),
+      graphql: keys.map((k) => graphqlCall(app, SHOW, { key: k })),
+    },
+    {
+      name: 'FreeTree (10 + 190 nodes)',
+      legacy: roots.map((r) => legacyCall(app, { s: 'App.DB_MsSQL_Data.FreeTree', db_mark: DB_MARK, model_name: TREE_TABLE, parent_id: r })),
+      graphql: roots.map((r) => graphqlCall(app, TREE, { p: r })),
+    },
+  ];
+}
+
+async function freePort(): Promise<number> {
+  const srv = createNetServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((resolve) => srv.close(resolve));
+  return port;
+}
+
+async function waitHealthy(base: string, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${base} did not come up`);
+}
+
+function startYesgraph(port: number, databaseUrl: string): ChildProcess {
+  const compiled = existsSync('dist/main.js');
+  const argv = compiled ? ['dist/main.js', 'serve'] : ['--import', 'tsx', 'src/main.ts', 'serve'];
+  return spawn(process.execPath, argv, {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: databaseUrl, YESGRAPH_SECRET_KEY: SECRET_KEY, NODE_ENV: 'production', LOG_LEVEL: 'warn' },
+  });
+}
+
+function startBare(port: number, main: string, owner: string, app: App): Promise<ChildProcess> {
+  const child = fork('bench/throughput/bare-server.ts', [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    env: { ...process.env, BARE_PORT: String(port), BARE_MAIN: main, BARE_OWNER: owner, BARE_APP_ID: String(app.id), BARE_SECRET: app.appSecret },
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', () => resolve(child));
+    child.once('exit', (code) => reject(new Error(`bare server exited with ${code}`)));
+  });
+}
+
+/** Each call answered with success (a business error or refusal would make the figures meaningless). */
+async function checkAnswers(base: string, calls: readonly Call[]): Promise<void> {
+  for (const c of calls.slice(0, 3)) {
+    const res = await fetch(base + c.path, { method: c.method, body: c.body, headers: c.headers });
+    const text = await res.text();
+    const body = JSON.parse(text) as { ret?: number; data?: { err_code?: number }; errors?: unknown; [k: string]: unknown };
+    const fine = res.ok && body.errors === undefined && (body.ret === undefined || (body.ret === 200 && body.data?.err_code === 0)) && !text.includes('BusinessError');
+    if (!fine) throw new Error(`${c.method} ${c.path.slice(0, 60)} answered ${text.slice(0, 300)}`);
+  }
+}
+
+/** SQL statements each face sends for one call of the operation, counted in-process. */
+async function countStatements(mainUrl: string, ops: readonly Operation[]): Promise<Map<string, number>> {
+  const rt = await startRuntime(testConfig(mainUrl, { secretKey: SECRET_KEY }), silentLogger);
+  const server = createServer(rt);
+  const counts = new Map<string, number>();
+  try {
+    const owner = await rt.databases.resolve((await rt.appRecords.list())[0]!.id, DB_MARK);
+    for (const op of ops) {
+      for (const face of ['legacy', 'graphql'] as const) {
+        const c = op[face][0]!;
+        await server.fetch(new Request(`http://bench${c.path}`, { method: c.method, body: c.body, headers: c.headers })); // warm caches
+        let n = 0;
+        const offs = [rt.main.onStatement(() => n++), owner!.store.onStatement(() => n++)];
+        await server.fetch(new Request(`http://bench${c.path}`, { method: c.method, body: c.body, headers: c.headers }));
+        for (const off of offs) off();
+        counts.set(`${op.name}/${face}`, n);
+      }
+    }
+  } finally {
+    await rt.close();
+  }
+  return counts;
+}
+
+interface Row {
+  store: StoreKind;
+  operation: string;
+  face: Exclude<Face, 'bare'>;
+  connections: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  statements: number;
+  peakRssMb: number;
+  bareRps: number;
+  ratio: number;
+  failures: number;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function benchStore(kind: StoreKind): Promise<Row[]> {
+  const mainDb = await freshDatabase(kind);
+  const ownerDb = await freshDatabase(kind);
+  const children: ChildProcess[] = [];
+  try {
+    const rt = await startRuntime(testConfig(mainDb.url, { secretKey: SECRET_KEY }), silentLogger);
+    const app = await rt.appRecords.create({ name: 'bench' });
+    await rt.databases.add(app.id, DB_MARK, ownerDb.url, '', { operator: true });
+    const keys = await seedComments(rt.main, app.id);
+    const ownerStore = openStore(ownerDb.url);
+    const roots = await seedTree(ownerStore, kind);
+    await ownerStore.close();
+    await rt.close();
+
+    const ops = operations(app, keys, roots);
+    const statements = await countStatements(mainDb.url, ops);
+    const [yPort, bPort] = [await freePort(), await freePort()];
+    const yesgraph = startYesgraph(yPort, mainDb.url);
+    children.push(yesgraph);
+    const bare = await startBare(bPort, mainDb.url, ownerDb.url, app);
+    children.push(bare);
+    const base = { legacy: `http://127.0.0.1:${yPort}`, graphql: `http://127.0.0.1:${yPort}`, bare: `http://127.0.0.1:${bPort}` };
+    await waitHealthy(base.legacy, yesgraph);
+    for (const op of ops) {
+      await checkAnswers(base.legacy, op.legacy);
+      await checkAnswers(base.graphql, op.graphql);
+      await checkAnswers(base.bare, op.legacy);
+    }
+
+    const results = new Map<string, LoadResult[]>();
+    for (let round = 0; round < rounds; round++) {
+      for (const op of ops) {
+        for (const connections of CONNECTIONS) {
+          for (const face of ['bare', 'legacy', 'graphql'] as const) {
+            const calls = face === 'graphql' ? op.graphql : op.legacy;
+            const pid = (face === 'bare' ? bare : yesgraph).pid!;
+            const r = await load(base[face], calls, connections, seconds, pid);
+            const key = `${op.name}/${face}/${connections}`;
+            results.set(key, [...(results.get(key) ?? []), r]);
+            process.stderr.write(`${kind} round ${round + 1}/${rounds} ${key}: ${r.rps.toFixed(0)} req/s\n`);
+          }
+        }
+      }
+    }
+
+    const rows: Row[] = [];
+    for (const op of ops) {
+      for (const connections of CONNECTIONS) {
+        const bareRps = median(results.get(`${op.name}/bare/${connections}`)!.map((r) => r.rps));
+        for (const face of ['legacy', 'graphql'] as const) {
+          const runs = results.get(`${op.name}/${face}/${connections}`)!;
+          const rps = median(runs.map((r) => r.rps));
+          rows.push({
+            store: kind,
+            operation: op.name,
+            face,
+            connections,
+            rps,
+            p50: median(runs.map((r) => r.p50)),
+            p99: median(runs.map((r) => r.p99)),
+            statements: statements.get(`${op.name}/${face}`)!,
+            peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
+            bareRps,
+            ratio: rps / bareRps,
+            failures: runs.reduce((n, r) => n + r.failures, 0),
+          });
+        }
+      }
+    }
+    if (args.soak) await soak(base.legacy, ops[1]!.legacy, yesgraph.pid!, Number(args.soak));
+    return rows;
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    await mainDb.drop().catch(() => undefined);
+    await ownerDb.drop().catch(() => undefined);
+  }
+}
+
+/** Show at 16 connections for `total` seconds in slices, printing RSS after each: it must not grow. */
+async function soak(base: string, calls: readonly Call[], pid: number, total: number): Promise<void> {
+  const slice = 30;
+  for (let at = 0; at < total; at += slice) {
+    const r = await load(base, calls, 16, Math.min(slice, total - at), pid);
+    process.stderr.write(`soak ${at + slice}s: ${r.rps.toFixed(0)} req/s, peak RSS ${r.peakRssMb.toFixed(0)} MB\n`);
+  }
+}
+
+function markdown(rows: readonly Row[]): string {
+  const lines = [
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${rounds} round(s) of ${seconds} s per run.`,
+    '',
+    '| store | operation | face | conns | req/s | bare req/s | ratio | p50 ms | p99 ms | statements | peak RSS MB | failures |',
+    '|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    ...rows.map(
+      (r) =>
+        `| ${r.store} | ${r.operation} | ${r.face} | ${r.connections} | ${r.rps.toFixed(0)} | ${r.bareRps.toFixed(0)} | ${r.ratio.toFixed(2)}× | ${r.p50} | ${r.p99} | ${r.statements} | ${r.peakRssMb.toFixed(0)} | ${r.failures} |`,
+    ),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+const available = await storeKinds();
+// --quick measures the production main store (MariaDB) only, or SQLite where MariaDB is absent.
+const quickKind = available.includes('mysql') ? 'mysql' : 'sqlite';
+const ordered = available
+  .filter((k) => (args.store ? k === args.store : !quick || k === quickKind))
+  .sort((a) => (a === 'mysql' ? -1 : 1));
+const rows: Row[] = [];
+for (const kind of ordered) rows.push(...(await benchStore(kind)));
+const table = markdown(rows);
+process.stdout.write('\n' + table);
+mkdirSync('bench/results', { recursive: true });
+writeFileSync('bench/results/throughput.json', JSON.stringify({ at: new Date().toISOString(), quick, rounds, seconds, rows }, null, 2) + '\n');
+writeFileSync('bench/results/throughput.md', table);
