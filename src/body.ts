@@ -36,3 +36,25 @@ export function decodeUtf8(bytes: Uint8Array): string {
     throw badRequest('参数不是合法的UTF-8编码');
   }
 }
+
+/** Deepest nesting of JSON arrays and objects accepted in a request body, on both faces. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Throws a 400 when `text` nests arrays or objects deeper than MAX_JSON_DEPTH. Checked before
+ * parsing: what consumes parsed JSON (JSON.stringify, validators) recurses once per level.
+ */
+export function checkJsonDepth(text: string): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_JSON_DEPTH) throw badRequest(`JSON数据嵌套不能超过${MAX_JSON_DEPTH}层`);
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+}

@@ -1,26 +1,37 @@
 /**
- * One fetch handler for everything: `/graphql` (GraphQL face), `/healthz`, and the legacy
- * paths. Tests call `server.fetch(request)` directly; `listen` wraps it in node:http.
+ * One fetch handler for everything: `/graphql` (GraphQL face), `/healthz`, and every other path
+ * for the legacy face. Tests call `server.fetch(request)` directly; `listen` serves it over
+ * node:http. Whatever escapes a face is answered in that face's shape with an error id.
  */
-import { randomUUID } from 'node:crypto';
-import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServerAdapter } from '@whatwg-node/server';
+import type { Server } from 'node:http';
 import { decodeUtf8, readBody } from './body.js';
 import { ProtocolError } from './errors.js';
 import { guardRequest, protocolGraphQLError } from './graphql/guard.js';
 import { createGraphQL, type Yoga } from './graphql/yoga.js';
-import { createLegacyHandler, isLegacyPath } from './legacy/handler.js';
+import { nodeListener } from './http/bridge.js';
+import { logFault } from './http/fault.js';
+import { checkGraphQLDepth } from './http/graphql-depth.js';
+import { listenHttp, type ListenOptions } from './http/listen.js';
+import { createLegacyHandler, legacyFault } from './legacy/handler.js';
 import type { Runtime } from './runtime.js';
+
+export type { ListenOptions };
 
 export interface YesgraphServer {
   fetch(request: Request): Promise<Response>;
+  /** The answer to a failure outside any face (logged with the cause under a new error id). */
+  fault(pathname: string, err: unknown): Response;
   readonly yoga: Yoga;
 }
 
 export interface ServerOptions {
   /** Headers GraphiQL starts with (the demo app's key in development). */
   readonly graphiqlHeaders?: Record<string, string>;
+  /** Runs first for every request; a test seam (a throw here is a server fault). */
+  readonly onRequest?: (request: Request) => unknown;
 }
+
+const GRAPHQL_PATH = '/graphql';
 
 function json(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
@@ -31,30 +42,19 @@ export function createServer(rt: Runtime, options: ServerOptions = {}): Yesgraph
   const legacy = createLegacyHandler(rt);
 
   async function graphql(request: Request): Promise<Response> {
-    try {
-      return await graphqlGuarded(request);
-    } catch (err) {
-      // The guard's own store lookups failed: masked like any unexpected error.
-      const errorId = randomUUID();
-      rt.log.error({ err, errorId }, 'graphql guard failed');
-      return json(500, { errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR', errorId } }] });
-    }
-  }
-
-  async function graphqlGuarded(request: Request): Promise<Response> {
     const url = new URL(request.url);
-    if (request.method !== 'POST') {
-      return yoga.fetch(request, { guard: await guardRequest(rt, request.headers, url.search.slice(1)) });
-    }
-    let body: Uint8Array<ArrayBuffer>;
+    let body: Uint8Array<ArrayBuffer> | null = null;
+    let text = '';
     try {
-      body = await readBody(request, rt.config.bodyLimit);
-      decodeUtf8(body);
+      if (request.method === 'POST') body = await readBody(request, rt.config.bodyLimit);
+      if (body) text = decodeUtf8(body);
+      await checkGraphQLDepth(url, request.headers.get('content-type') ?? '', body, text);
     } catch (err) {
       if (err instanceof ProtocolError) return json(400, { errors: [protocolGraphQLError(err).toJSON()] });
       throw err;
     }
-    const guard = await guardRequest(rt, request.headers, Buffer.from(body).toString('utf8'));
+    if (!body) return yoga.fetch(request, { guard: await guardRequest(rt, request.headers, url.search.slice(1)) });
+    const guard = await guardRequest(rt, request.headers, text);
     const forwarded = new Request(request.url, { method: 'POST', headers: request.headers, body });
     return yoga.fetch(forwarded, { guard });
   }
@@ -69,27 +69,39 @@ export function createServer(rt: Runtime, options: ServerOptions = {}): Yesgraph
     }
   }
 
+  function fault(pathname: string, err: unknown): Response {
+    const errorId = logFault(rt.log, err, 'request failed');
+    if (pathname !== GRAPHQL_PATH) return legacyFault(errorId);
+    return json(500, { errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR', errorId } }] });
+  }
+
   return {
     yoga,
+    fault,
     async fetch(request) {
-      const { pathname } = new URL(request.url);
-      if (pathname === '/graphql') return graphql(request);
-      if (pathname === '/healthz') return health();
-      if (isLegacyPath(pathname)) return legacy(request);
-      return json(404, { error: 'not found' });
+      let pathname = '/';
+      try {
+        pathname = new URL(request.url).pathname;
+        await options.onRequest?.(request);
+        if (pathname === GRAPHQL_PATH) return await graphql(request);
+        if (pathname === '/healthz') return await health();
+        return await legacy(request);
+      } catch (err) {
+        return fault(pathname, err);
+      }
     },
   };
 }
 
 /** Serves `server` on host:port; resolves once listening. */
-export function listen(server: YesgraphServer, host: string, port: number): Promise<Server> {
-  const adapter = createServerAdapter((request: Request) => server.fetch(request));
-  const http = createHttpServer(adapter);
-  return new Promise((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(port, host, () => {
-      http.off('error', reject);
-      resolve(http);
-    });
-  });
+export function listen(server: YesgraphServer, host: string, port: number, options: ListenOptions = {}): Promise<Server> {
+  return listenHttp(
+    nodeListener(
+      (request) => server.fetch(request),
+      (pathname, err) => server.fault(pathname, err),
+    ),
+    host,
+    port,
+    options,
+  );
 }

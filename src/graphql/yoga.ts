@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
+import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationContext } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { badRequest, protocolErrorOf } from '../errors.js';
@@ -20,16 +21,27 @@ export interface ServerContext {
 export type Yoga = YogaServerInstance<ServerContext, GraphQLContext>;
 
 /**
- * Every document the server refuses before running it (depth, aliases, unknown fields, and
- * introspection where it is off) carries `code` and `ret` like every other refusal.
+ * Most tokens a document may have. It bounds parser work and, above all, its recursion: graphql-js
+ * overflows the stack near 2,000 nested selection sets. The introspection query has about 200.
+ */
+export const MAX_DOCUMENT_TOKENS = 1_000;
+
+/**
+ * Every document the server refuses before running it (syntax, size, depth, aliases, unknown
+ * fields, and introspection where it is off) carries `code` and `ret` like every other refusal.
  */
 function useValidationPolicy(introspection: boolean): Plugin {
+  const refusal = protocolGraphQLError(badRequest('GraphQL文档无效')).extensions;
   return {
+    onParse() {
+      return ({ result, replaceParseResult }) => {
+        if (result instanceof GraphQLError) replaceParseResult(new GraphQLError(result.message, { source: result.source, positions: result.positions, extensions: { ...result.extensions, ...refusal } }));
+      };
+    },
     onValidate({ addValidationRule }) {
       if (!introspection) addValidationRule(NoSchemaIntrospectionCustomRule);
       return ({ valid, result, setResult }) => {
         if (valid) return;
-        const refusal = protocolGraphQLError(badRequest('GraphQL文档无效'));
         setResult(
           result.map(
             (e) =>
@@ -38,7 +50,7 @@ function useValidationPolicy(introspection: boolean): Plugin {
                 source: e.source,
                 positions: e.positions,
                 path: e.path,
-                extensions: { ...e.extensions, ...refusal.extensions },
+                extensions: { ...e.extensions, ...refusal },
               }),
           ),
         );
@@ -76,6 +88,7 @@ export function createGraphQL(rt: Runtime, options: { graphiqlHeaders?: Record<s
       // Reported as validation errors (not thrown), so useValidationPolicy gives them code and ret.
       maxDepthPlugin({ n: rt.config.graphqlMaxDepth, ignoreIntrospection: true, flattenFragments: true, ...reportRejections }),
       maxAliasesPlugin({ n: 30, ...reportRejections }),
+      maxTokensPlugin({ n: MAX_DOCUMENT_TOKENS }),
       useValidationPolicy(rt.config.graphqlIntrospection),
       useAppGuard(),
     ],

@@ -3,6 +3,7 @@
  * the `data` member exactly as serialized in this body, then `_t`, then the app secret.
  */
 import { md5 } from '../crypto.js';
+import { RET } from '../errors.js';
 
 export interface EnvelopeInput {
   readonly ret: number;
@@ -31,4 +32,9 @@ export function corsHeaders(origin: string | null): Record<string, string> {
     'access-control-max-age': '86400',
     vary: 'Origin',
   };
+}
+
+/** `msg` of a `ret=500`: only the error id under which the cause is logged. */
+export function serverFaultMessage(errorId: string): string {
+  return `${RET[500]}，错误编号：${errorId}`;
 }

@@ -1,29 +1,32 @@
 /**
- * The legacy face: `/?s=App.X.Y`, `/?service=…` and `/api/App/X/Y`. Turns a request into a
- * service call and the result into the platform's envelope. Every answer is HTTP 200 with a
- * `ret`; unexpected failures answer `ret=500` with an error id that is logged with the cause.
+ * The legacy face: `?s=App.X.Y` or `?service=…` on any path the server does not use itself (SDKs
+ * post to `//?s=…`), and `/api/App/X/Y`. Turns a request into a service call and the result into
+ * the platform's envelope. Every answer is HTTP 200 with a `ret`; unexpected failures answer
+ * `ret=500` with an error id that is logged with the cause.
  */
 import { randomUUID } from 'node:crypto';
 import { BusinessError, ProtocolError, protocolErrorOf } from '../errors.js';
 import type { App } from '../records/apps.js';
 import type { Runtime } from '../runtime.js';
 import { checkSign } from '../guards/sign.js';
-import { corsHeaders, envelopeBody } from './envelope.js';
+import { corsHeaders, envelopeBody, serverFaultMessage } from './envelope.js';
 import { readParams, parseUrlEncoded, type Params } from './params.js';
 import { parseParams } from './rules.js';
 import { findService } from './services/index.js';
 
-const SERVICE_PATH = /^\/api\/([A-Za-z][A-Za-z0-9_]*)\/([A-Za-z][A-Za-z0-9_]*)\/([A-Za-z][A-Za-z0-9_]*)\/?$/;
+const SEGMENT = '([A-Za-z][A-Za-z0-9_]*)';
+/** The path form `/api/App/X/Y`, also after a doubled leading slash. */
+const SERVICE_PATH = new RegExp(`^/+api/${SEGMENT}/${SEGMENT}/${SEGMENT}/?$`);
 
-/** True when the path belongs to the legacy face. */
-export function isLegacyPath(pathname: string): boolean {
-  return pathname === '/' || pathname === '/index.php' || SERVICE_PATH.test(pathname);
-}
-
-function serviceName(pathname: string, params: Params): string | undefined {
+/**
+ * The service a call names: the path form, else `service`, else `s`. A two-part name means
+ * namespace `App`, as the platform's framework reads it (`Hello.World` is `App.Hello.World`).
+ */
+export function serviceName(pathname: string, params: Params): string | undefined {
   const m = SERVICE_PATH.exec(pathname);
-  if (m) return `${m[1]}.${m[2]}.${m[3]}`;
-  return params.get('service') || params.get('s') || undefined;
+  const name = m ? `${m[1]}.${m[2]}.${m[3]}` : params.get('service') || params.get('s');
+  if (!name) return undefined;
+  return name.split('.').length === 2 ? `App.${name}` : name;
 }
 
 interface Outcome {
@@ -58,7 +61,7 @@ export function createLegacyHandler(rt: Runtime) {
       if (refused) return { ret: refused.ret, data: {}, msg: refused.message, app };
       const errorId = randomUUID();
       rt.log.error({ err, errorId, service: params.get('s') ?? params.get('service') }, 'legacy call failed');
-      return { ret: 500, data: {}, msg: `服务端异常，错误编号：${errorId}`, app };
+      return { ret: 500, data: {}, msg: serverFaultMessage(errorId), app };
     }
   }
 
@@ -89,13 +92,20 @@ export function createLegacyHandler(rt: Runtime) {
       outcome = { ret: err.ret, data: {}, msg: err.message, app: null };
     }
     const allowOrigin = params.get('yesapi_allow_origin') === '1' ? corsHeaders(request.headers.get('origin')) : cors;
-    const secret = outcome.app?.authEnabled ? outcome.app.appSecret : null;
+    const accepted = outcome.ret === 200;
+    // `_auth` vouches only for accepted calls: a refusal is not signed with the app's secret.
+    const secret = accepted && outcome.app?.authEnabled ? outcome.app.appSecret : null;
     // Protocol failures keep the full envelope even with return_data=1, so the `ret` is never lost.
-    const dataOnly = params.get('return_data') === '1' && outcome.ret === 200;
-    const body = envelopeBody({ ret: outcome.ret, data: outcome.data, msg: outcome.msg, secret, dataOnly });
-    return new Response(body, {
-      status: 200,
-      headers: { 'content-type': 'application/json; charset=utf-8', ...allowOrigin },
-    });
-  }
+    const dataOnly = params.get('return_data') === '1' && accepted;
+    return envelopeResponse(envelopeBody({ ret: outcome.ret, data: outcome.data, msg: outcome.msg, secret, dataOnly }), allowOrigin);
+  };
+}
+
+function envelopeResponse(body: string, headers: Record<string, string> = {}): Response {
+  return new Response(body, { status: 200, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } });
+}
+
+/** The answer of the legacy face to a fault that escaped every other handler (already logged under `errorId`). */
+export function legacyFault(errorId: string): Response {
+  return envelopeResponse(envelopeBody({ ret: 500, data: {}, msg: serverFaultMessage(errorId), secret: null, dataOnly: false }));
 }

@@ -1,10 +1,10 @@
 /**
  * Parameter intake of the legacy face (PROTOCOL.md §1): the query string merged with an
  * urlencoded, multipart or JSON body; a body value wins over a query value of the same name.
- * Every value is a decoded string. Bytes that are not UTF-8, a body over the limit, malformed
- * JSON and one name given twice with different values are refused with a 400.
+ * Every value is a decoded string. Bytes that are not UTF-8, a body over the limit, malformed or
+ * too deeply nested JSON and one name given twice with different values are refused with a 400.
  */
-import { decodeUtf8, readBody } from '../body.js';
+import { checkJsonDepth, decodeUtf8, readBody } from '../body.js';
 import { badRequest } from '../errors.js';
 
 export type Params = Map<string, string>;
@@ -38,6 +38,7 @@ export function parseUrlEncoded(text: string, into: Params = new Map()): Params 
 
 /** A JSON body's values become strings; nested objects and arrays become their JSON text. */
 function fromJson(text: string, into: Params): void {
+  checkJsonDepth(text);
   let body: unknown;
   try {
     body = JSON.parse(text);

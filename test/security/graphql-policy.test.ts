@@ -41,3 +41,16 @@ describe('GraphQL validation policy', () => {
     expect(aliases.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_REQUEST', ret: 400 });
   });
 });
+
+describe('GraphQL documents too large to parse', () => {
+  const t = useServer('sqlite');
+
+  it('refuses 20,000 nested selection sets and a flood of tokens as a 400, not a crash', async () => {
+    for (const query of [`{ hello ${'{a'.repeat(20_000)}${'}'.repeat(20_000)} }`, `{ ${'hello '.repeat(1_500)}}`]) {
+      const res = await t.fetch(new Request(`${BASE}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) }));
+      const body = (await res.json()) as { errors: Array<{ message: string; extensions: Record<string, unknown> }> };
+      expect(body.errors[0]!.message).toMatch(/Token limit/);
+      expect(body.errors[0]!.extensions).toMatchObject({ code: 'BAD_REQUEST', ret: 400 });
+    }
+  });
+});

@@ -35,6 +35,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<Config> = {})
     // The test MariaDB runs on loopback: opened as an operator would (YESGRAPH_DB_ALLOW).
     dbTargets: { allow: parseAllowList('127.0.0.1:3306,localhost:3306'), allowPublic: true },
     dbRegistrationsPerMinute: 1000,
+    rawUrl: true,
     graphqlIntrospection: true,
     ...overrides,
   };
