@@ -53,7 +53,11 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * `generateKey: false` (the CLI): only read ./data/secret.key, never create one, so a command
+ * run in the wrong directory leaves no stray key behind.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { generateKey?: boolean } = {}): Config {
   // An empty variable counts as unset, as in most deployment tools.
   const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = Env.safeParse(set);
@@ -74,6 +78,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!secretKey) {
     if (production) throw new ConfigError('YESGRAPH_SECRET_KEY must be set when NODE_ENV=production');
     secretKeyFile = resolve('data/secret.key');
+    if (options.generateKey === false && !existsSync(secretKeyFile)) {
+      throw new ConfigError(
+        `YESGRAPH_SECRET_KEY is not set and there is no ${secretKeyFile}: run yesgraph from the server's directory, or set DATABASE_URL and YESGRAPH_SECRET_KEY as the server has them`,
+      );
+    }
     secretKey = developmentKey(secretKeyFile);
   }
   return {

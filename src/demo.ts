@@ -12,7 +12,8 @@ export async function ensureDemoApp(apps: AppRecords): Promise<{ app: App; creat
   return { app, created: true };
 }
 
-function shellQuote(s: string): string {
+/** `s` as one shell word, single-quoted. */
+export function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 

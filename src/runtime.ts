@@ -12,6 +12,7 @@ import { AppGuard } from './guards/app.js';
 import { MemberGuard } from './guards/member.js';
 import type { Logger } from './logger.js';
 import { AppRecords, type App } from './records/apps.js';
+import { checkSecretKey, recordSecretKey } from './records/key-check.js';
 import { loaderMemo, type Member, type OperationContext } from './operations/context.js';
 
 export interface Runtime {
@@ -42,6 +43,10 @@ export async function startRuntime(config: Config, log: Logger): Promise<Runtime
   const box = new SecretBox(config.secretKey);
   const appRecords = new AppRecords(main, box);
   try {
+    for (const d of await checkSecretKey(main, box)) {
+      log.error({ app_key: d.appKey, db_mark: d.dbMark }, 'database registration sealed under another YESGRAPH_SECRET_KEY: every call on it fails');
+    }
+    await recordSecretKey(main, box);
     const sealed = await appRecords.sealPlainSecrets();
     if (sealed) log.info({ apps: sealed }, 'app secrets sealed at rest');
   } catch (err) {

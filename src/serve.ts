@@ -19,16 +19,16 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     graphiqlHeaders = { 'x-app-key': app.appKey, 'x-sign': '<dynamic: md5(body + app_secret), or create an app with --sign off>' };
     banner = [
       `Demo app: app_key=${app.appKey} app_secret=${app.appSecret}`,
-      `Try the legacy face:`,
+      `Try the legacy API (the calls the platform's SDKs make):`,
       `  ${helloCurl(base, app)}`,
-      `Try the GraphQL face:`,
+      `Try the GraphQL API:`,
       `  ${helloGraphQLCurl(base, app)}`,
     ];
   }
   const server = createServer(rt, { graphiqlHeaders });
   let http;
   try {
-    http = await listen(server, config.host, config.port);
+    http = await listen(server, config.host, config.port, { rawUrl: config.rawUrl });
   } catch (err) {
     await rt.close();
     throw new Error(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);

@@ -1,25 +1,14 @@
 /** The CLI and `serve` as a user runs them: real processes over a real main store. */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dynamicSign } from '../../src/guards/sign.js';
 import { freshDatabase, storeKinds, type FreshDatabase } from '../support/stores.js';
+import { cli, firstStart, NODE_ARGS } from './process.js';
 
-// The package's bin, as `npx yesgraph` runs it.
-const BIN = resolve('bin/yesgraph.js');
 const kinds = await storeKinds();
-
-function cli(args: string[], env: Record<string, string>, cwd = process.cwd()) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd,
-    env: { ...process.env, YESGRAPH_SECRET_KEY: 'cli-test-secret-key-0123', LOG_LEVEL: 'silent', ...env },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe.each(kinds)('yesgraph CLI on a %s main store', (kind) => {
   const dbs: FreshDatabase[] = [];
@@ -31,6 +20,7 @@ describe.each(kinds)('yesgraph CLI on a %s main store', (kind) => {
   it('creates and lists apps, registers and lists databases without showing passwords', { timeout: 120_000 }, async () => {
     const main = await freshDatabase(kind);
     dbs.push(main);
+    await firstStart(main.url);
     const env = { DATABASE_URL: main.url };
     const created = cli(['app', 'create', '--name', 'shop', '--sign', 'static', '--json'], env);
     expect(created.code).toBe(0);
@@ -44,9 +34,16 @@ describe.each(kinds)('yesgraph CLI on a %s main store', (kind) => {
 
     const owner = await freshDatabase('sqlite');
     dbs.push(owner);
+    const absent = owner.url.replace(/test\.db$/, 'absent.db');
+    const missing = cli(['db', 'add', 'db_test', absent], env);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`yesgraph: no SQLite database at ${absent.slice('sqlite:'.length)}: create it first\n`);
+    expect(existsSync(absent.slice('sqlite:'.length))).toBe(false);
+
     const added = cli(['db', 'add', 'db_test', owner.url, '--table-prefix', 'yes_', '--json'], env);
     expect(added.code).toBe(0);
-    expect(JSON.parse(added.stdout)).toEqual({ db_mark: 'db_test', engine: 'sqlite', url: owner.url, table_prefix: 'yes_' });
+    const registration = { app_key: app.app_key, db_mark: 'db_test', engine: 'sqlite', url: owner.url, table_prefix: 'yes_' };
+    expect(JSON.parse(added.stdout)).toEqual(registration);
 
     if (kind === 'mysql') {
       const withPassword = main.url.replace('root@', 'root:@');
@@ -61,15 +58,17 @@ describe.each(kinds)('yesgraph CLI on a %s main store', (kind) => {
     expect(dup.code).toBe(2);
     expect(dup.stderr).toContain('db_mark db_test is already registered');
 
-    const dbList = JSON.parse(cli(['db', 'list', '--json'], env).stdout) as Array<{ db_mark: string }>;
-    expect(dbList.map((d) => d.db_mark)).toEqual(['db_test']);
+    // Each registration says which app it belongs to.
+    expect(JSON.parse(cli(['db', 'list', '--json'], env).stdout)).toEqual([registration]);
 
+    // A static app's calls carry its fixed sign (dynamic signing: test/cli/operator.test.ts).
     const signed = new URLSearchParams(cli(['sign', 's=App.Hello.World', 'name=小白 & co'], env).stdout.trim());
-    expect(signed.get('app_key')).toBe(app.app_key);
-    expect(signed.get('name')).toBe('小白 & co');
-    const sign = signed.get('sign');
-    signed.delete('sign');
-    expect(dynamicSign(new Map(signed), app.app_secret)).toBe(sign);
+    expect([...signed]).toEqual([
+      ['s', 'App.Hello.World'],
+      ['name', '小白 & co'],
+      ['app_key', app.app_key],
+      ['sign', app.static_sign],
+    ]);
   });
 });
 
@@ -90,7 +89,7 @@ describe('yesgraph start-up', () => {
   it('serves on a bare directory: creates ./data, the demo app, and prints a signed call that works', { timeout: 90_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'yesgraph-start-'));
     const port = 20000 + Math.floor(Math.random() * 20000);
-    const child = spawn(process.execPath, [BIN, 'serve'], {
+    const child = spawn(process.execPath, [...NODE_ARGS, 'serve'], {
       cwd: dir,
       env: { ...process.env, PORT: String(port), YESGRAPH_SECRET_KEY: '', NODE_ENV: 'development', DATABASE_URL: '' },
     });

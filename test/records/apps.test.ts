@@ -4,7 +4,7 @@ import { sql } from '../../src/db/sql.js';
 import { silentLogger } from '../../src/logger.js';
 import { startRuntime } from '../../src/runtime.js';
 import { testConfig, useServer } from '../support/server.js';
-import { storeKinds } from '../support/stores.js';
+import { freshDatabase, storeKinds } from '../support/stores.js';
 
 const kinds = await storeKinds();
 
@@ -34,8 +34,19 @@ describe.each(kinds)('app records on %s', (kind) => {
       await again.close();
     }
     await expect(startRuntime(testConfig(t.databaseUrl, { secretKey: 'another-key-0123456789abc' }), silentLogger)).rejects.toThrow(
-      /YESGRAPH_SECRET_KEY differs/,
+      /YESGRAPH_SECRET_KEY does not open the secrets this main store holds/,
     );
+  });
+
+  it('refuses another key even when the store holds no secret yet', async () => {
+    const db = await freshDatabase(kind);
+    try {
+      await (await startRuntime(testConfig(db.url), silentLogger)).close();
+      await expect(startRuntime(testConfig(db.url, { secretKey: 'another-key-0123456789abc' }), silentLogger)).rejects.toThrow(/does not open the secrets/);
+      await (await startRuntime(testConfig(db.url), silentLogger)).close();
+    } finally {
+      await db.drop();
+    }
   });
 
   it('imports an app with its own keys, refusing a taken or malformed key', async () => {
