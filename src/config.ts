@@ -20,6 +20,7 @@ const Env = z.object({
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(64).default(12),
   YESGRAPH_DEMO: z.enum(['0', '1']).optional(),
   YESGRAPH_RAW_URL: z.enum(['0', '1']).default('1'),
+  YESGRAPH_ACCESS_LOG: z.enum(['0', '1']).default('0'),
   YESGRAPH_DB_ALLOW: z.string().optional(),
   YESGRAPH_DB_PUBLIC: z.enum(['0', '1']).default('1'),
   YESGRAPH_DB_REGISTER_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(6),
@@ -39,6 +40,8 @@ export interface Config {
   readonly graphqlMaxDepth: number;
   /** Create the demo app on first start. */
   readonly demo: boolean;
+  /** One info line per request: method, path, service, ret, err_code, app, duration. */
+  readonly accessLog: boolean;
   /** Accept raw UTF-8 bytes and spaces in the request line (SDKs that do not percent-encode). */
   readonly rawUrl: boolean;
   /** Which database servers apps may register through the API (AddNewDatabaseConfig). */
@@ -97,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { gene
     graphqlMaxDepth: e.GRAPHQL_MAX_DEPTH,
     demo: e.YESGRAPH_DEMO ? e.YESGRAPH_DEMO === '1' : !production,
     rawUrl: e.YESGRAPH_RAW_URL === '1',
+    accessLog: e.YESGRAPH_ACCESS_LOG === '1',
     dbTargets: { allow: dbAllowList(e.YESGRAPH_DB_ALLOW ?? ''), allowPublic: e.YESGRAPH_DB_PUBLIC === '1' },
     dbRegistrationsPerMinute: e.YESGRAPH_DB_REGISTER_PER_MINUTE,
     graphqlIntrospection: e.YESGRAPH_GRAPHQL_INTROSPECTION ? e.YESGRAPH_GRAPHQL_INTROSPECTION === '1' : !production,

@@ -9,6 +9,7 @@ import { ProtocolError } from './errors.js';
 import { guardRequest, protocolGraphQLError } from './graphql/guard.js';
 import { createGraphQL, type Yoga } from './graphql/yoga.js';
 import { nodeListener } from './http/bridge.js';
+import { logAccess, type AccessNote } from './http/access-log.js';
 import { logFault } from './http/fault.js';
 import { checkGraphQLDepth } from './http/graphql-depth.js';
 import { listenHttp, type ListenOptions } from './http/listen.js';
@@ -79,16 +80,23 @@ export function createServer(rt: Runtime, options: ServerOptions = {}): Yesgraph
     yoga,
     fault,
     async fetch(request) {
+      const startedAt = performance.now();
+      const note: AccessNote = {};
       let pathname = '/';
+      let response: Response;
       try {
         pathname = new URL(request.url).pathname;
         await options.onRequest?.(request);
-        if (pathname === GRAPHQL_PATH) return await graphql(request);
-        if (pathname === '/healthz') return await health();
-        return await legacy(request);
+        if (pathname === GRAPHQL_PATH) {
+          note.app = request.headers.get('x-app-key') ?? undefined;
+          response = await graphql(request);
+        } else if (pathname === '/healthz') response = await health();
+        else response = await legacy(request, note);
       } catch (err) {
-        return fault(pathname, err);
+        response = fault(pathname, err);
       }
+      if (rt.config.accessLog) logAccess(rt.log, request, pathname, response.status, startedAt, note);
+      return response;
     },
   };
 }

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { BusinessError, ProtocolError, protocolErrorOf } from '../errors.js';
+import type { AccessNote } from '../http/access-log.js';
 import type { App } from '../records/apps.js';
 import type { Runtime } from '../runtime.js';
 import { checkSign } from '../guards/sign.js';
@@ -34,6 +35,8 @@ interface Outcome {
   data: Record<string, unknown>;
   msg: string;
   app: App | null;
+  /** The service, once it was found. */
+  service?: string;
 }
 
 export function createLegacyHandler(rt: Runtime) {
@@ -52,7 +55,7 @@ export function createLegacyHandler(rt: Runtime) {
       });
       const input = parseParams(service.params, params);
       const result = await service.run(rt.context(app, member), input, params);
-      return { ret: 200, data: { err_code: 0, err_msg: '', ...result }, msg: `当前请求接口：${service.name}`, app };
+      return { ret: 200, data: { err_code: 0, err_msg: '', ...result }, msg: `当前请求接口：${service.name}`, app, service: service.name };
     } catch (err) {
       if (err instanceof BusinessError) {
         return { ret: 200, data: { err_code: err.code, err_msg: err.message }, msg: err.message, app };
@@ -65,7 +68,7 @@ export function createLegacyHandler(rt: Runtime) {
     }
   }
 
-  return async function legacy(request: Request): Promise<Response> {
+  return async function legacy(request: Request, note: AccessNote = {}): Promise<Response> {
     const url = new URL(request.url);
     let query: Params = new Map();
     let badQuery: ProtocolError | null = null;
@@ -91,6 +94,10 @@ export function createLegacyHandler(rt: Runtime) {
       if (!(err instanceof ProtocolError)) throw err;
       outcome = { ret: err.ret, data: {}, msg: err.message, app: null };
     }
+    note.service = outcome.service ?? serviceName(url.pathname, params);
+    note.ret = outcome.ret;
+    if (typeof outcome.data.err_code === 'number') note.errCode = outcome.data.err_code;
+    if (outcome.app) note.app = outcome.app.appKey;
     const allowOrigin = params.get('yesapi_allow_origin') === '1' ? corsHeaders(request.headers.get('origin')) : cors;
     const accepted = outcome.ret === 200;
     // `_auth` vouches only for accepted calls: a refusal is not signed with the app's secret.

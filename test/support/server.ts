@@ -36,6 +36,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<Config> = {})
     dbTargets: { allow: parseAllowList('127.0.0.1:3306,localhost:3306'), allowPublic: true },
     dbRegistrationsPerMinute: 1000,
     rawUrl: true,
+    accessLog: false,
     graphqlIntrospection: true,
     ...overrides,
   };
