@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** Entry point: `tsx src/main.ts <command>`; see src/cli.ts. */
+/** Entry point: `node dist/main.js <command>` once built, `tsx src/main.ts <command>` in development; see src/cli.ts. */
 import { main } from './cli.js';
 
 process.exitCode = await main(process.argv.slice(2));

@@ -12,6 +12,9 @@
  *   npm run bench                 both stores, 3 rounds of 5 s per run
  *   npm run bench -- --quick      MariaDB only, 1 round of 2 s (under two minutes)
  *   npm run bench -- --soak 300   then 300 s of Show at 16 connections, RSS sampled
+ *   npm run bench -- --only Show --store mysql --profile
+ *                                 one operation, one store, with a V8 CPU profile of yesgraph
+ *                                 written to bench/results/profiles/ (open it in Chrome DevTools)
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -30,7 +33,13 @@ import { seedComments, seedTree, TREE_TABLE } from './dataset.js';
 import { load, type Call, type LoadResult } from './load.js';
 
 const { values: args } = parseArgs({
-  options: { quick: { type: 'boolean' }, soak: { type: 'string' }, store: { type: 'string' } },
+  options: {
+    quick: { type: 'boolean' },
+    soak: { type: 'string' },
+    store: { type: 'string' },
+    only: { type: 'string' },
+    profile: { type: 'boolean' },
+  },
 });
 const quick = !!args.quick;
 const rounds = quick ? 1 : 3;
@@ -110,7 +119,8 @@ async function waitHealthy(base: string, child: ChildProcess): Promise<void> {
 
 function startYesgraph(port: number, databaseUrl: string): ChildProcess {
   const compiled = existsSync('dist/main.js');
-  const argv = compiled ? ['dist/main.js', 'serve'] : ['--import', 'tsx', 'src/main.ts', 'serve'];
+  const profile = args.profile ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : [];
+  const argv = [...profile, ...(compiled ? ['dist/main.js', 'serve'] : ['--import', 'tsx', 'src/main.ts', 'serve'])];
   return spawn(process.execPath, argv, {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: databaseUrl, YESGRAPH_SECRET_KEY: SECRET_KEY, NODE_ENV: 'production', LOG_LEVEL: 'warn' },
@@ -195,7 +205,7 @@ async function benchStore(kind: StoreKind): Promise<Row[]> {
     await ownerStore.close();
     await rt.close();
 
-    const ops = operations(app, keys, roots);
+    const ops = operations(app, keys, roots).filter((op) => !args.only || op.name.startsWith(args.only));
     const statements = await countStatements(mainDb.url, ops);
     const [yPort, bPort] = [await freePort(), await freePort()];
     const yesgraph = startYesgraph(yPort, mainDb.url);
@@ -253,8 +263,10 @@ async function benchStore(kind: StoreKind): Promise<Row[]> {
     if (args.soak) await soak(base.legacy, ops[1]!.legacy, yesgraph.pid!, Number(args.soak));
     return rows;
   } finally {
-    for (const c of children) c.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 300));
+    // A clean exit, so a --profile is written.
+    await Promise.all(
+      children.map((c) => (c.exitCode !== null ? undefined : new Promise((resolve) => (c.once('exit', resolve), c.kill('SIGTERM'), setTimeout(resolve, 5000))))),
+    );
     await mainDb.drop().catch(() => undefined);
     await ownerDb.drop().catch(() => undefined);
   }

@@ -2,11 +2,11 @@
  * What differs between engines, as small hooks and capability flags. Nothing outside
  * src/db asks which engine it is on: it asks the dialect for the piece it needs.
  */
-import type { Sql } from './sql.js';
+import type { RenderDialect, Sql } from './sql.js';
 
 export type EngineName = 'sqlite' | 'mysql' | 'mssql';
 
-export interface Dialect {
+export interface Dialect extends RenderDialect {
   readonly name: EngineName;
   /** Quote a validated identifier. */
   quoteIdent(name: string): string;
@@ -30,6 +30,11 @@ export interface Dialect {
    * src/where): e.g. LENGTH counts characters as SQL Server's LEN and MySQL's CHAR_LENGTH.
    */
   readonly functionNames: Readonly<Record<string, string>>;
+  /**
+   * DDL takes part in transactions. Where it does not (MySQL commits before and after each DDL
+   * statement), a migration that fails halfway leaves its first statements applied.
+   */
+  readonly supportsTransactionalDdl: boolean;
   /** `SELECT … FOR UPDATE SKIP LOCKED` (or an equivalent hint) is available. */
   readonly supportsSkipLocked: boolean;
   /** An error code this engine raises for a deadlock or lock wait timeout: retry the transaction. */

@@ -1,52 +1,76 @@
 /**
- * Applies yesgraph's migrations to the main store (SQLite or MySQL/MariaDB). On MySQL a named
- * lock makes concurrent start-ups of several instances apply each migration once.
+ * Applies yesgraph's migrations to the main store (SQLite or MySQL/MariaDB), under the store's
+ * migration lock, so that instances starting at once apply each migration once.
+ *
+ * Where DDL is transactional (SQLite), the whole run is one transaction: a failure leaves
+ * nothing behind. Where it is not (MySQL commits each DDL statement), `yg_migration_step`
+ * records each statement as it completes, so a migration that failed halfway resumes, once
+ * fixed, after its last completed statement: never edit a statement that has run, only the
+ * one that failed and those after it. Statement-level progress rather than idempotent DDL
+ * because MySQL has no `IF NOT EXISTS` for indexes and columns, and because a data statement
+ * (UPDATE) cannot be made idempotent by its wording.
  */
+import type { EngineName } from './dialect.js';
 import { MIGRATIONS } from './migrations/index.js';
 import type { Migration } from './migrations/types.js';
-import { MysqlStore } from './mysql.js';
-import { SqliteStore } from './sqlite.js';
 import { sql } from './sql.js';
-import type { Store } from './store.js';
+import type { MigrationSession, Store } from './store.js';
 
-const LEDGER = {
-  sqlite: `CREATE TABLE IF NOT EXISTS yg_migration (id VARCHAR(64) PRIMARY KEY, applied_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP)`,
-  mysql: `CREATE TABLE IF NOT EXISTS yg_migration (id VARCHAR(64) PRIMARY KEY, applied_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
-};
+type MainEngine = keyof Omit<Migration, 'id'>;
+
+const TABLE_OPTIONS: Record<MainEngine, string> = { sqlite: '', mysql: ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4' };
+
+const LEDGER = `CREATE TABLE IF NOT EXISTS yg_migration (id VARCHAR(64) PRIMARY KEY, applied_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP)`;
+const STEPS = `CREATE TABLE IF NOT EXISTS yg_migration_step (id VARCHAR(64) NOT NULL, step INT NOT NULL, applied_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP, PRIMARY KEY (id, step))`;
+
+const MIGRATION_ID = /^[0-9]{3}_[a-z0-9_]+$/;
+
+function mainEngine(name: EngineName): MainEngine {
+  if (name === 'sqlite' || name === 'mysql') return name;
+  throw new Error(`the main store must be SQLite or MySQL/MariaDB, not ${name}`);
+}
 
 /** Applies pending migrations; returns the ids applied now. */
 export async function migrate(store: Store, migrations: readonly Migration[] = MIGRATIONS): Promise<string[]> {
-  if (store instanceof SqliteStore) {
-    // SQLite DDL is transactional: each migration and its ledger row commit together.
-    await store.script(LEDGER.sqlite);
-    return applyPending(store, migrations, async (m) => {
-      try {
-        await store.script(['BEGIN', ...m.sqlite, `INSERT INTO yg_migration (id) VALUES ('${m.id}')`, 'COMMIT'].join(';\n'));
-      } catch (err) {
-        await store.script('ROLLBACK').catch(() => undefined);
-        throw err;
+  const engine = mainEngine(store.dialect.name);
+  for (const m of migrations) if (!MIGRATION_ID.test(m.id)) throw new Error(`bad migration id ${m.id}`);
+  try {
+    return await store.withMigrationLock(async (session) => {
+      const ledger = session.dialect.supportsTransactionalDdl ? [LEDGER] : [LEDGER, STEPS];
+      await session.runScript(ledger.map((ddl) => ddl + TABLE_OPTIONS[engine]));
+      const done = new Set((await session.query<{ id: string }>(sql`SELECT id FROM yg_migration`)).map((r) => r.id));
+      const applied: string[] = [];
+      for (const m of migrations) {
+        if (done.has(m.id)) continue;
+        await apply(session, m.id, m[engine]);
+        applied.push(m.id);
       }
+      return applied;
     });
+  } finally {
+    store.invalidateColumns();
   }
-  if (store instanceof MysqlStore) {
-    return store.withNamedLock('yesgraph_migrate', async () => {
-      await store.script([LEDGER.mysql]);
-      // MySQL commits DDL implicitly; the ledger row follows the migration's last statement.
-      return applyPending(store, migrations, (m) => store.script([...m.mysql, `INSERT INTO yg_migration (id) VALUES ('${m.id}')`]));
-    });
-  }
-  throw new Error(`the main store must be SQLite or MySQL/MariaDB, not ${store.dialect.name}`);
 }
 
-async function applyPending(store: Store, migrations: readonly Migration[], apply: (m: Migration) => Promise<void>) {
-  const done = new Set((await store.query<{ id: string }>(sql`SELECT id FROM yg_migration`)).map((r) => r.id));
-  const applied: string[] = [];
-  for (const m of migrations) {
-    if (done.has(m.id)) continue;
-    if (!/^[0-9]{3}_[a-z0-9_]+$/.test(m.id)) throw new Error(`bad migration id ${m.id}`);
-    await apply(m);
-    applied.push(m.id);
+/**
+ * Runs a migration's statements and records it. Without transactional DDL, starts after the last
+ * statement recorded in yg_migration_step and records each statement as it completes.
+ */
+async function apply(session: MigrationSession, id: string, statements: readonly string[]): Promise<void> {
+  const bySteps = !session.dialect.supportsTransactionalDdl;
+  let first = 1;
+  if (bySteps) {
+    const [last] = await session.query<{ step: number | string | null }>(sql`SELECT MAX(step) AS step FROM yg_migration_step WHERE id = ${id}`);
+    first = Number(last?.step ?? 0) + 1;
   }
-  store.invalidateColumns();
-  return applied;
+  for (let step = first; step <= statements.length; step++) {
+    try {
+      await session.runScript([statements[step - 1]!]);
+    } catch (err) {
+      throw new Error(`migration ${id}, statement ${step} of ${statements.length}: ${(err as Error).message}`, { cause: err });
+    }
+    if (bySteps) await session.execute(sql`INSERT INTO yg_migration_step (id, step) VALUES (${id}, ${step})`);
+  }
+  await session.execute(sql`INSERT INTO yg_migration (id) VALUES (${id})`);
+  if (bySteps) await session.execute(sql`DELETE FROM yg_migration_step WHERE id = ${id}`);
 }

@@ -11,7 +11,7 @@
 import mssql from 'mssql';
 import { escapeLikeWith, integer, type Dialect } from './dialect.js';
 import { raw, sql, type Rendered } from './sql.js';
-import { BaseStore, classifyType, type Column, type ExecResult, type Executor, type Row } from './store.js';
+import { BaseStore, classifyType, type Column, type ExecResult, type Executor, type MigrationSession, type Row } from './store.js';
 
 export const mssqlDialect: Dialect = {
   name: 'mssql',
@@ -24,12 +24,11 @@ export const mssqlDialect: Dialect = {
   escapeLike: escapeLikeWith('%_['),
   likeEscapeClause: raw(` ESCAPE '!'`),
   functionNames: { LENGTH: 'LEN' },
+  supportsTransactionalDdl: true,
   // READPAST with UPDLOCK, ROWLOCK is the SQL Server equivalent of SKIP LOCKED.
   supportsSkipLocked: true,
-  isRetryableConflict: (err) => {
-    const n = (err as { number?: number; originalError?: { info?: { number?: number } } })?.number;
-    return n === 1205 || n === 1222;
-  },
+  // mssql's RequestError carries the server's error number.
+  isRetryableConflict: (err) => [1205, 1222].includes((err as { number?: number })?.number ?? 0),
   // 245/8114 conversion failed, 515 NULL, 8115 overflow, 2628/8152 truncated.
   isValueRejected: (err) => [245, 515, 2628, 8114, 8115, 8152].includes((err as { number?: number })?.number ?? 0),
   // 2627 unique constraint, 2601 unique index.
@@ -59,9 +58,7 @@ function bindable(v: unknown): unknown {
   return v === undefined ? null : v;
 }
 
-type Target = mssql.ConnectionPool | mssql.Transaction;
-
-export class MssqlStore extends BaseStore {
+export class MssqlStore extends BaseStore<mssql.Transaction> {
   readonly dialect = mssqlDialect;
   private readonly pool: mssql.ConnectionPool;
   private connected: Promise<mssql.ConnectionPool> | null = null;
@@ -79,19 +76,19 @@ export class MssqlStore extends BaseStore {
     return this.connected;
   }
 
-  private async request(r: Rendered, target?: Target): Promise<mssql.IResult<Row>> {
-    const req = target ? new mssql.Request(target as mssql.Transaction) : new mssql.Request(await this.connect());
+  private async request(r: Rendered, tx?: mssql.Transaction): Promise<mssql.IResult<Row>> {
+    const req = tx ? new mssql.Request(tx) : new mssql.Request(await this.connect());
     r.params.forEach((v, i) => req.input(`p${i + 1}`, bindable(v)));
     return req.query<Row>(r.text);
   }
 
-  protected async runQuery(r: Rendered, conn?: unknown): Promise<Row[]> {
-    const res = await this.request(r, conn as Target | undefined);
+  protected async runQuery(r: Rendered, tx?: mssql.Transaction): Promise<Row[]> {
+    const res = await this.request(r, tx);
     return res.recordset ?? [];
   }
 
-  protected async runExecute(r: Rendered, conn?: unknown): Promise<ExecResult> {
-    const res = await this.request(r, conn as Target | undefined);
+  protected async runExecute(r: Rendered, tx?: mssql.Transaction): Promise<ExecResult> {
+    const res = await this.request(r, tx);
     const affected = res.rowsAffected.reduce((a, b) => a + b, 0);
     return { affectedRows: affected, insertId: null };
   }
@@ -122,6 +119,11 @@ export class MssqlStore extends BaseStore {
       // -1 is (N)VARCHAR(MAX).
       maxLength: r.maxLength === null || r.maxLength < 0 ? null : r.maxLength,
     }));
+  }
+
+  /** SQL Server is a direct-connect engine only: yesgraph keeps no tables of its own there. */
+  withMigrationLock<T>(_fn: (session: MigrationSession) => Promise<T>): Promise<T> {
+    return Promise.reject(new Error('SQL Server cannot be the main store: use SQLite or MySQL/MariaDB'));
   }
 
   async close(): Promise<void> {

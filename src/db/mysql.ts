@@ -12,7 +12,17 @@
 import mysql from 'mysql2/promise';
 import { escapeLikeWith, integer, type Dialect } from './dialect.js';
 import { raw, sql, type Rendered } from './sql.js';
-import { BaseStore, classifyType, type Column, type ExecResult, type Executor, type Row } from './store.js';
+import {
+  BaseStore,
+  classifyType,
+  MIGRATION_LOCK_TIMEOUT_MS,
+  MigrationLockTimeoutError,
+  type Column,
+  type ExecResult,
+  type Executor,
+  type MigrationSession,
+  type Row,
+} from './store.js';
 
 export const mysqlDialect: Dialect = {
   name: 'mysql',
@@ -26,6 +36,8 @@ export const mysqlDialect: Dialect = {
   escapeLike: escapeLikeWith('%_'),
   likeEscapeClause: raw(` ESCAPE '!'`),
   functionNames: { LENGTH: 'CHAR_LENGTH' },
+  // https://dev.mysql.com/doc/refman/8.0/en/implicit-commit.html
+  supportsTransactionalDdl: false,
   // MariaDB 10.6+ and MySQL 8.0+.
   supportsSkipLocked: true,
   isRetryableConflict: (err) => {
@@ -38,7 +50,11 @@ export const mysqlDialect: Dialect = {
   isDuplicateKey: (err) => (err as { errno?: number })?.errno === 1062,
 };
 
-type Conn = mysql.Pool | mysql.PoolConnection;
+/**
+ * GET_LOCK names are server-wide and at most 64 characters: one lock per database, so that
+ * databases on one server migrate independently (a truncated name can only make two wait).
+ */
+const MIGRATION_LOCK = `LEFT(CONCAT('yesgraph_migrate.', DATABASE()), 64)`;
 
 /** mysql2 binds undefined as an error and booleans as 'true'; normalise on the way in. */
 function bindable(v: unknown): unknown {
@@ -47,7 +63,7 @@ function bindable(v: unknown): unknown {
   return v;
 }
 
-export class MysqlStore extends BaseStore {
+export class MysqlStore extends BaseStore<mysql.PoolConnection> {
   readonly dialect = mysqlDialect;
   private readonly pool: mysql.Pool;
 
@@ -67,16 +83,16 @@ export class MysqlStore extends BaseStore {
     });
   }
 
-  protected async runQuery(r: Rendered, conn?: unknown): Promise<Row[]> {
-    const c = (conn as Conn | undefined) ?? this.pool;
+  protected async runQuery(r: Rendered, conn?: mysql.PoolConnection): Promise<Row[]> {
+    const c = conn ?? this.pool;
     // Server-side prepared statements: values never pass through client-side escaping, which
     // would be unsafe under the NO_BACKSLASH_ESCAPES sql_mode. mysql2 keeps an LRU of them.
     const [rows] = await c.execute({ sql: r.text, values: r.params.map(bindable) });
     return Array.isArray(rows) ? (rows as Row[]) : [];
   }
 
-  protected async runExecute(r: Rendered, conn?: unknown): Promise<ExecResult> {
-    const c = (conn as Conn | undefined) ?? this.pool;
+  protected async runExecute(r: Rendered, conn?: mysql.PoolConnection): Promise<ExecResult> {
+    const c = conn ?? this.pool;
     const [res] = await c.execute({ sql: r.text, values: r.params.map(bindable) });
     const h = res as mysql.ResultSetHeader;
     return { affectedRows: h.affectedRows ?? 0, insertId: h.insertId ? Number(h.insertId) : null };
@@ -120,29 +136,25 @@ ORDER BY ORDINAL_POSITION`);
     }));
   }
 
-  /** Runs statements one by one on one connection (migrations only). */
-  async script(statements: readonly string[]): Promise<void> {
+  /**
+   * GET_LOCK on one connection, which runs the migrations: the server releases the lock itself
+   * if this process dies (https://mariadb.com/kb/en/get_lock/).
+   */
+  async withMigrationLock<T>(fn: (session: MigrationSession) => Promise<T>): Promise<T> {
     const conn = await this.pool.getConnection();
+    let reusable = true;
     try {
-      for (const s of statements) await conn.query(s);
-    } finally {
-      conn.release();
-    }
-  }
-
-  /** A named lock held on one connection while `fn` runs (migrations across instances). */
-  async withNamedLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    const conn = await this.pool.getConnection();
-    try {
-      const [rows] = await conn.query('SELECT GET_LOCK(?, 60) AS got', [name]);
-      if ((rows as Array<{ got: number }>)[0]?.got !== 1) throw new Error(`could not take lock ${name}`);
+      const [rows] = await conn.query(`SELECT GET_LOCK(${MIGRATION_LOCK}, ?) AS got`, [MIGRATION_LOCK_TIMEOUT_MS / 1000]);
+      if ((rows as Array<{ got: number | null }>)[0]?.got !== 1) throw new MigrationLockTimeoutError();
       try {
-        return await fn();
+        return await fn(this.sessionOn(conn, (text) => conn.query(text)));
       } finally {
-        await conn.query('SELECT RELEASE_LOCK(?)', [name]);
+        // A connection that may still hold the lock never goes back to the pool.
+        await conn.query(`SELECT RELEASE_LOCK(${MIGRATION_LOCK})`).catch(() => (reusable = false));
       }
     } finally {
-      conn.release();
+      if (reusable) conn.release();
+      else conn.destroy();
     }
   }
 

@@ -5,7 +5,14 @@
  * `ident()` and are quoted by the dialect; constant keywords through `raw()` (never user
  * text). `render()` turns a fragment into engine text with the dialect's placeholders.
  */
-import type { Dialect } from './dialect.js';
+
+/** What rendering needs of a dialect (src/db/dialect.ts extends it). */
+export interface RenderDialect {
+  readonly name: string;
+  quoteIdent(name: string): string;
+  placeholder(index: number): string;
+  readonly maxParams: number;
+}
 
 type Part =
   | { readonly kind: 'text'; readonly text: string }
@@ -73,7 +80,7 @@ export interface Rendered {
   readonly params: unknown[];
 }
 
-export function render(q: Sql, dialect: Dialect): Rendered {
+export function render(q: Sql, dialect: RenderDialect): Rendered {
   let text = '';
   const params: unknown[] = [];
   for (const p of q.parts) {

@@ -12,7 +12,17 @@ import Database from 'better-sqlite3';
 import { sqlDateTime } from './datetime.js';
 import { escapeLikeWith, integer, type Dialect } from './dialect.js';
 import { raw, sql } from './sql.js';
-import { BaseStore, classifyType, type Column, type ExecResult, type Executor, type Row } from './store.js';
+import {
+  BaseStore,
+  classifyType,
+  MIGRATION_LOCK_TIMEOUT_MS,
+  MigrationLockTimeoutError,
+  type Column,
+  type ExecResult,
+  type Executor,
+  type MigrationSession,
+  type Row,
+} from './store.js';
 import type { Rendered } from './sql.js';
 
 export const sqliteDialect: Dialect = {
@@ -26,6 +36,7 @@ export const sqliteDialect: Dialect = {
   escapeLike: escapeLikeWith('%_'),
   likeEscapeClause: raw(` ESCAPE '!'`),
   functionNames: {},
+  supportsTransactionalDdl: true,
   supportsSkipLocked: false,
   isRetryableConflict: (err) => (err as { code?: string })?.code === 'SQLITE_BUSY',
   // https://www.sqlite.org/rescode.html: NOT NULL and CHECK constraints, datatype mismatch.
@@ -59,27 +70,34 @@ function declaredLength(type: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-export class SqliteStore extends BaseStore {
+/** The one connection, inside the transaction that holds the store's lock. */
+const IN_TX: unique symbol = Symbol('in transaction');
+type InTx = typeof IN_TX;
+
+const BUSY_TIMEOUT_MS = 5000;
+const MIGRATION_LOCK_POLL_MS = 25;
+
+export class SqliteStore extends BaseStore<InTx> {
   readonly dialect = sqliteDialect;
   private readonly db: Database.Database;
   private readonly lock = new Lock();
-  private readonly inTx = Symbol('tx');
 
   constructor(readonly path: string) {
     super();
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
+    // First, so that switching a new file to WAL waits for another process opening it too.
+    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
   }
 
-  private exec<T>(conn: unknown, fn: () => T): Promise<T> {
+  private exec<T>(conn: InTx | undefined, fn: () => T): Promise<T> {
     // Inside a transaction the lock is already held by it.
-    return conn === this.inTx ? Promise.resolve().then(fn) : this.lock.run(fn);
+    return conn === IN_TX ? Promise.resolve().then(fn) : this.lock.run(fn);
   }
 
-  protected runQuery(r: Rendered, conn?: unknown): Promise<Row[]> {
+  protected runQuery(r: Rendered, conn?: InTx): Promise<Row[]> {
     return this.exec(conn, () => {
       const stmt = this.db.prepare(r.text);
       const params = r.params.map(bindable);
@@ -89,7 +107,7 @@ export class SqliteStore extends BaseStore {
     });
   }
 
-  protected runExecute(r: Rendered, conn?: unknown): Promise<ExecResult> {
+  protected runExecute(r: Rendered, conn?: InTx): Promise<ExecResult> {
     return this.exec(conn, () => {
       const stmt = this.db.prepare(r.text);
       const params = r.params.map(bindable);
@@ -103,17 +121,49 @@ export class SqliteStore extends BaseStore {
   }
 
   transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
-    return this.lock.run(async () => {
+    return this.lock.run(() => {
       this.db.exec('BEGIN IMMEDIATE');
-      try {
-        const result = await fn(this.executorOn(this.inTx));
-        this.db.exec('COMMIT');
-        return result;
-      } catch (err) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
-        throw err;
-      }
+      return this.commitOrRollback(() => fn(this.executorOn(IN_TX)));
     });
+  }
+
+  /**
+   * The migration lock is the database file's write lock, taken by BEGIN IMMEDIATE and held
+   * until the migrations commit. It is polled rather than waited for with busy_timeout, which
+   * would block the event loop, and with it another store of this process that holds the lock.
+   */
+  withMigrationLock<T>(fn: (session: MigrationSession) => Promise<T>): Promise<T> {
+    return this.lock.run(async () => {
+      const deadline = Date.now() + MIGRATION_LOCK_TIMEOUT_MS;
+      this.db.pragma('busy_timeout = 0');
+      try {
+        for (;;) {
+          try {
+            this.db.exec('BEGIN IMMEDIATE');
+            break;
+          } catch (err) {
+            if (!this.dialect.isRetryableConflict(err)) throw err;
+            if (Date.now() > deadline) throw new MigrationLockTimeoutError({ cause: err });
+            await new Promise((resolve) => setTimeout(resolve, MIGRATION_LOCK_POLL_MS));
+          }
+        }
+      } finally {
+        this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      }
+      return this.commitOrRollback(() => fn(this.sessionOn(IN_TX, async (text) => this.db.exec(text))));
+    });
+  }
+
+  /** Ends the transaction the caller began: COMMIT when `fn` resolves, ROLLBACK when it throws. */
+  private async commitOrRollback<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      const result = await fn();
+      this.db.exec('COMMIT');
+      return result;
+    } catch (err) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw err;
+    }
   }
 
   protected async introspect(table: string): Promise<Column[]> {
@@ -130,11 +180,6 @@ export class SqliteStore extends BaseStore {
       // VARCHAR(n)/CHAR(n) so that a table behaves the same here as on MySQL or SQL Server.
       maxLength: declaredLength(r.type),
     }));
-  }
-
-  /** Runs a script of several statements (migrations only). */
-  async script(text: string): Promise<void> {
-    await this.lock.run(() => this.db.exec(text));
   }
 
   async close(): Promise<void> {

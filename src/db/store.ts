@@ -4,7 +4,7 @@
  */
 import { ValueRejectedError } from '../errors.js';
 import type { Dialect } from './dialect.js';
-import { render, type Rendered, type Sql } from './sql.js';
+import { raw, render, type Rendered, type Sql } from './sql.js';
 
 export type Row = Record<string, unknown>;
 
@@ -44,6 +44,22 @@ export interface Executor {
   execute(q: Sql): Promise<ExecResult>;
 }
 
+/** One connection held for migrations (see `Store.withMigrationLock`). */
+export interface MigrationSession extends Executor {
+  /** Runs each statement as written, one by one, in order (DDL; no parameters). */
+  runScript(statements: readonly string[]): Promise<void>;
+}
+
+/** How long `withMigrationLock` waits for another instance's migrations before giving up. */
+export const MIGRATION_LOCK_TIMEOUT_MS = 60_000;
+
+export class MigrationLockTimeoutError extends Error {
+  constructor(options?: ErrorOptions) {
+    super(`the migration lock is still held by another instance after ${MIGRATION_LOCK_TIMEOUT_MS / 1000} s`, options);
+    this.name = 'MigrationLockTimeoutError';
+  }
+}
+
 export type StatementListener = (statement: Rendered) => void;
 
 export interface Store extends Executor {
@@ -53,6 +69,13 @@ export interface Store extends Executor {
   columns(table: string): Promise<TableInfo | null>;
   /** Forget cached columns (of one table, or all). */
   invalidateColumns(table?: string): void;
+  /**
+   * Runs `fn` on one session while holding this database's migration lock: another store on the
+   * same database, in this process or another, waits until `fn` settles. Where the dialect
+   * `supportsTransactionalDdl`, the session is one transaction, committed when `fn` resolves
+   * and rolled back when it throws.
+   */
+  withMigrationLock<T>(fn: (session: MigrationSession) => Promise<T>): Promise<T>;
   /** Cheap round trip proving the database answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -64,17 +87,19 @@ const COLUMN_CACHE_MS = 30_000;
 
 /**
  * What every engine shares: statement observers and the column cache. An engine supplies
- * the raw calls; `run*` hooks receive rendered text and parameters.
+ * the raw calls; `run*` hooks receive rendered text and parameters, and the engine's `Conn`
+ * (one connection or transaction) or nothing for the pool.
  */
-export abstract class BaseStore implements Store {
+export abstract class BaseStore<Conn> implements Store {
   private readonly listeners = new Set<StatementListener>();
   private readonly columnCache = new Map<string, { at: number; info: Promise<TableInfo | null> }>();
 
   abstract readonly dialect: Dialect;
-  protected abstract runQuery(r: Rendered, conn?: unknown): Promise<Row[]>;
-  protected abstract runExecute(r: Rendered, conn?: unknown): Promise<ExecResult>;
+  protected abstract runQuery(r: Rendered, conn?: Conn): Promise<Row[]>;
+  protected abstract runExecute(r: Rendered, conn?: Conn): Promise<ExecResult>;
   protected abstract introspect(table: string): Promise<Column[]>;
   abstract transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
+  abstract withMigrationLock<T>(fn: (session: MigrationSession) => Promise<T>): Promise<T>;
   abstract close(): Promise<void>;
 
   protected prepare(q: Sql): Rendered {
@@ -96,11 +121,21 @@ export abstract class BaseStore implements Store {
   }
 
   /** An Executor bound to one connection, for transactions. */
-  protected executorOn(conn: unknown): Executor {
+  protected executorOn(conn: Conn): Executor {
     return {
       dialect: this.dialect,
       query: <T = Row>(q: Sql) => (this.runQuery(this.prepare(q), conn) as Promise<T[]>).catch(this.classify),
       execute: (q: Sql) => this.runExecute(this.prepare(q), conn).catch(this.classify),
+    };
+  }
+
+  /** A MigrationSession on one connection; `runText` sends one statement's text on it. */
+  protected sessionOn(conn: Conn, runText: (text: string) => Promise<unknown>): MigrationSession {
+    return {
+      ...this.executorOn(conn),
+      runScript: async (statements) => {
+        for (const s of statements) await runText(this.prepare(raw(s)).text);
+      },
     };
   }
 

@@ -61,6 +61,23 @@ WHERE c.TABLE_NAME = @p1 AND c.TABLE_SCHEMA = SCHEMA_NAME()
 ORDER BY c.ORDINAL_POSITION`);
   });
 
+  it('capability flags: transactional DDL and SKIP LOCKED (or READPAST) per engine', () => {
+    expect([sqliteDialect, mysqlDialect, mssqlDialect].map((d) => [d.name, d.supportsTransactionalDdl, d.supportsSkipLocked])).toEqual([
+      ['sqlite', true, false],
+      ['mysql', false, true],
+      ['mssql', true, true],
+    ]);
+  });
+
+  it('SQL Server: deadlock victim (1205) and lock timeout (1222) are retryable conflicts, as mssql reports them', () => {
+    // test/db/store.test.ts proves the SQLite and MySQL hooks against errors the engines raise.
+    expect(mssqlDialect.isRetryableConflict({ name: 'RequestError', number: 1205 })).toBe(true);
+    expect(mssqlDialect.isRetryableConflict({ name: 'RequestError', number: 1222 })).toBe(true);
+    expect(mssqlDialect.isRetryableConflict({ name: 'RequestError', number: 2627 })).toBe(false);
+    expect(mssqlDialect.isRetryableConflict(new Error('deadlock'))).toBe(false);
+    expect(mssqlDialect.isRetryableConflict(undefined)).toBe(false);
+  });
+
   it('parses SQL Server URLs', () => {
     const c = mssqlConfig('mssql://sa:p%40ss@db.local:14330/shop?trustServerCertificate=true&encrypt=false');
     expect(c).toMatchObject({ server: 'db.local', port: 14330, user: 'sa', password: 'p@ss', database: 'shop' });

@@ -1,6 +1,15 @@
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { openStore, parseDatabaseUrl } from '../../src/db/open.js';
 import { ident, join, raw as sqlRaw, sql } from '../../src/db/sql.js';
 import { countStatements, storeKinds, useStore } from '../support/stores.js';
+
+/** A promise and the function that resolves it. */
+function signal(): { promise: Promise<void>; fire: () => void } {
+  let fire!: () => void;
+  const promise = new Promise<void>((resolve) => (fire = resolve));
+  return { promise, fire };
+}
 
 const kinds = await storeKinds();
 
@@ -68,5 +77,114 @@ describe.each(kinds)('store on %s', (kind) => {
     await store.execute(sql`INSERT INTO ${ident('t_basic')} (name) VALUES (${evil})`);
     const rows = await store.query<{ name: string }>(sql`SELECT name FROM ${ident('t_basic')} WHERE name = ${evil}`);
     expect(rows.map((r) => r.name)).toEqual([evil]);
+  });
+});
+
+describe.each(kinds)('migration lock on %s', (kind) => {
+  const db = useStore(kind);
+
+  it('keeps another store of the same database waiting until the holder is done', async () => {
+    const other = openStore(db.url);
+    try {
+      const events: string[] = [];
+      const entered = signal();
+      const done = signal();
+      const first = db.store.withMigrationLock(async () => {
+        events.push('first in');
+        entered.fire();
+        await done.promise;
+        events.push('first out');
+      });
+      await entered.promise;
+      const second = other.withMigrationLock(async () => void events.push('second in'));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      events.push('released');
+      done.fire();
+      await Promise.all([first, second]);
+      expect(events).toEqual(['first in', 'released', 'first out', 'second in']);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('runs a script in order on one session, in one transaction where DDL is transactional', async () => {
+    await expect(
+      db.store.withMigrationLock(async (session) => {
+        await session.runScript(['CREATE TABLE t_lock (id INT)', 'INSERT INTO t_lock (id) VALUES (7)']);
+        expect(await session.query(sql`SELECT id FROM t_lock`)).toEqual([{ id: 7 }]);
+        throw new Error('undo');
+      }),
+    ).rejects.toThrow('undo');
+    expect(await db.store.columns('t_lock')).toEqual(db.store.dialect.supportsTransactionalDdl ? null : expect.anything());
+  });
+});
+
+describe.each(kinds)('conflict hooks on %s, against the engine', (kind) => {
+  const db = useStore(kind);
+
+  it('a lock conflict the engine reports is a retryable conflict; other errors are not', async () => {
+    const { store } = db;
+    await store.execute(sql`CREATE TABLE t_conflict (id INT PRIMARY KEY, v INT NOT NULL)`);
+    await store.execute(sql`INSERT INTO t_conflict (id, v) VALUES (${1}, ${0}), (${2}, ${0})`);
+    let conflict: unknown;
+    if (kind === 'sqlite') {
+      // Another connection finds the write lock taken (SQLITE_BUSY).
+      const otherConnection = new Database(parseDatabaseUrl(db.url).path!, { timeout: 0 });
+      await store.transaction(async (tx) => {
+        await tx.execute(sql`UPDATE t_conflict SET v = ${1} WHERE id = ${1}`);
+        try {
+          otherConnection.exec('BEGIN IMMEDIATE');
+        } catch (err) {
+          conflict = err;
+        }
+      });
+      otherConnection.close();
+      expect(conflict).toMatchObject({ code: 'SQLITE_BUSY' });
+    } else {
+      // Two transactions each hold the row the other wants: InnoDB aborts one (ER_LOCK_DEADLOCK).
+      const a = signal();
+      const b = signal();
+      const results = await Promise.allSettled([
+        store.transaction(async (tx) => {
+          await tx.execute(sql`UPDATE t_conflict SET v = ${1} WHERE id = ${1}`);
+          a.fire();
+          await b.promise;
+          await tx.execute(sql`UPDATE t_conflict SET v = ${1} WHERE id = ${2}`);
+        }),
+        store.transaction(async (tx) => {
+          await a.promise;
+          await tx.execute(sql`UPDATE t_conflict SET v = ${2} WHERE id = ${2}`);
+          b.fire();
+          await tx.execute(sql`UPDATE t_conflict SET v = ${2} WHERE id = ${1}`);
+        }),
+      ]);
+      const failed = results.filter((r) => r.status === 'rejected');
+      expect(failed).toHaveLength(1);
+      conflict = (failed[0] as PromiseRejectedResult).reason;
+      expect(conflict).toMatchObject({ errno: 1213 });
+    }
+    expect(store.dialect.isRetryableConflict(conflict)).toBe(true);
+    const notAConflict = await store.query(sql`SELECT nope FROM t_conflict`).catch((err: unknown) => err);
+    expect(store.dialect.isRetryableConflict(notAConflict)).toBe(false);
+  });
+
+  it('SKIP LOCKED passes over a row another transaction holds, where the dialect says it can', async () => {
+    const { store } = db;
+    if (!store.dialect.supportsSkipLocked) {
+      await expect(store.query(sql`SELECT id FROM t_conflict FOR UPDATE SKIP LOCKED`)).rejects.toThrow('near "UPDATE": syntax error');
+      return;
+    }
+    const held = signal();
+    const done = signal();
+    const holder = store.transaction(async (tx) => {
+      await tx.query(sql`SELECT id FROM t_conflict WHERE id = ${1} FOR UPDATE`);
+      held.fire();
+      await done.promise;
+    });
+    await held.promise;
+    const free = await store.transaction((tx) => tx.query<{ id: number }>(sql`SELECT id FROM t_conflict ORDER BY id FOR UPDATE SKIP LOCKED`));
+    done.fire();
+    await holder;
+    expect(free).toEqual([{ id: 2 }]);
   });
 });
