@@ -5,7 +5,7 @@
  *   entry (main, cli, serve, demo) → faces (legacy, graphql, server, http, body) → runtime
  *     (runtime, config) → guards → operations → records → where → db
  *
- * A layer may import any layer below it. The utilities (errors, crypto, logger) may be
+ * A layer may import any layer below it. The utilities (errors, crypto, logger, json) may be
  * imported by every layer and import no layer themselves. No cycles; src/ never needs a
  * devDependency (tsx, vitest…) at run time, since `npm start` runs the compiled dist/.
  */
@@ -19,7 +19,7 @@ const LAYERS = [
   { name: 'where', path: '^src/where/' },
   { name: 'db', path: '^src/db/' },
 ];
-const UTILITIES = '^src/(errors|crypto|logger)\\.ts$';
+const UTILITIES = '^src/(errors|crypto|logger|json)\\.ts$';
 
 const layerRules = LAYERS.slice(1).map((layer, i) => ({
   name: `${layer.name}-imports-downward`,
@@ -35,7 +35,7 @@ module.exports = {
     ...layerRules,
     {
       name: 'utilities-are-leaves',
-      comment: 'errors, crypto and logger are imported by every layer, so they import none.',
+      comment: 'errors, crypto, logger and json are imported by every layer, so they import none but each other.',
       severity: 'error',
       from: { path: UTILITIES },
       to: { path: '^src/', pathNot: UTILITIES },

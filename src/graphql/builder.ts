@@ -2,7 +2,7 @@
 import SchemaBuilder from '@pothos/core';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import ValidationPlugin from '@pothos/plugin-validation';
-import { badRequest } from '../errors.js';
+import { refusalOfIssue } from '../operations/input.js';
 import type { GraphQLContext } from './context.js';
 
 export const builder = new SchemaBuilder<{
@@ -16,13 +16,8 @@ export const builder = new SchemaBuilder<{
   defaultFieldNullability: false,
   errors: { defaultTypes: [] },
   validation: {
-    // Argument problems read like the legacy face's 400s and carry ret=400.
-    validationError: (failure) =>
-      badRequest(
-        failure.issues
-          .map((i) => `${(i.path ?? []).map((p) => (typeof p === 'object' ? String(p.key) : String(p))).join('.')}: ${i.message}`)
-          .join('; '),
-      ),
+    // Argument problems answer like the legacy face's parameter rules, with ret=400; the first one wins, as there.
+    validationError: (failure, args) => refusalOfIssue(failure.issues[0]!, args),
   },
 });
 

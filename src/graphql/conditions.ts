@@ -1,13 +1,11 @@
 /**
- * The condition language (PROTOCOL.md §5) as typed GraphQL inputs, shared by every field that
+ * The condition language (docs/PROTOCOL.md §5) as typed GraphQL inputs, shared by every field that
  * filters or orders rows. They convert to the where module's AST, which validates them
  * against the table like the legacy `where`/`order` parameters.
  */
-import { badRequest } from '../errors.js';
-import { whereFromInput, type Operator as OperatorName, type OrderTerm, type Where } from '../where/index.js';
+import { refuse } from '../errors.js';
+import { OPERATORS, whereFromInput, type OrderTerm, type Where } from '../where/index.js';
 import { builder } from './builder.js';
-
-const OPERATORS = ['EQ', 'NE', 'GT', 'GE', 'LT', 'LE', 'LIKE', 'NLIKE', 'IN', 'NIN', 'BETWEEN', 'NBETWEEN'] as const satisfies readonly OperatorName[];
 
 export const Operator = builder.enumType('Operator', {
   description: 'A comparison of the condition language. IN/NIN take a list, BETWEEN/NBETWEEN a pair; LIKE without % means "contains".',
@@ -63,6 +61,6 @@ export function orderOf(input: readonly OrderByShape[] | null | undefined, argNa
   return (input ?? []).map((o, i) => {
     if (o.random && !o.column && !o.direction) return { kind: 'random' };
     if (!o.random && o.column) return { kind: 'column', column: o.column, direction: o.direction ?? 'ASC' };
-    throw badRequest(`${argName}[${i}]应该是{column, direction}或{random: true}之一`);
+    throw refuse('ORDER_TERM_INVALID', { name: argName, index: i });
   });
 }

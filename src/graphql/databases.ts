@@ -1,6 +1,7 @@
 /** The app's direct-connect databases: `addDatabase` (App.DB_MsSQL_Config.AddNewDatabaseConfig) and `databases`. */
-import { z } from 'zod';
+import { databaseInput } from '../operations/database-input.js';
 import { addDatabase, listDatabases, type DatabaseSummary } from '../operations/databases.js';
+import { argsOf } from './args.js';
 import { builder } from './builder.js';
 import { BusinessError } from './business-error.js';
 import { opOf } from './context.js';
@@ -36,26 +37,19 @@ builder.mutationField('addDatabase', (t) =>
     type: Database,
     description: 'App.DB_MsSQL_Config.AddNewDatabaseConfig: registers a database under `dbMark` once it answers.',
     errors: { types: [BusinessError] },
-    args: {
-      dbMark: t.arg.string({ required: true, validate: z.string().min(1).max(64) }),
-      engine: t.arg({ type: RemoteEngine, required: true }),
-      host: t.arg.string({ required: true, validate: z.string().min(1).max(253) }),
-      port: t.arg.int({ description: '3306 for MYSQL, 1433 for MSSQL when absent.', validate: z.number().int().min(1).max(65535) }),
-      user: t.arg.string({ required: true, validate: z.string().min(1).max(128) }),
-      password: t.arg.string({ validate: z.string().max(256) }),
-      name: t.arg.string({ required: true, description: 'The database name (never shown again).', validate: z.string().min(1).max(128) }),
-      tablePrefix: t.arg.string({ validate: z.string().max(32) }),
-    },
-    resolve: (_root, args, ctx) =>
-      addDatabase(opOf(ctx), {
-        dbMark: args.dbMark,
-        engine: args.engine,
-        host: args.host,
-        port: args.port ?? undefined,
-        user: args.user,
-        password: args.password ?? '',
-        name: args.name,
-        tablePrefix: args.tablePrefix ?? '',
-      }),
+    args: t.validate(
+      {
+        dbMark: t.arg.string({ required: true }),
+        engine: t.arg({ type: RemoteEngine, required: true }),
+        host: t.arg.string({ required: true }),
+        port: t.arg.int({ description: '3306 for MYSQL, 1433 for MSSQL when absent.' }),
+        user: t.arg.string({ required: true }),
+        password: t.arg.string(),
+        name: t.arg.string({ required: true, description: 'The database name (never shown again).' }),
+        tablePrefix: t.arg.string(),
+      },
+      argsOf(databaseInput),
+    ),
+    resolve: (_root, args, ctx) => addDatabase(opOf(ctx), { ...args, port: args.port ?? undefined }),
   }),
 );

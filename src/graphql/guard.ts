@@ -10,12 +10,17 @@
 import { GraphQLError, Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { GRAPHQL_CODE, ProtocolError } from '../errors.js';
+import { appKeyOf } from '../guards/app.js';
+import { sessionOf } from '../guards/member.js';
 import { checkPayloadSign } from '../guards/sign.js';
 import type { Runtime } from '../runtime.js';
 import type { GraphQLContext } from './context.js';
 
 export async function guardRequest(rt: Runtime, headers: Headers, payload: string): Promise<GraphQLContext['guard']> {
   try {
+    // The parameter rules of app_key, uuid and token come first, before any lookup.
+    appKeyOf(headers.get('x-app-key'));
+    sessionOf(headers.get('x-uuid'), headers.get('x-token'));
     const app = await rt.apps.check(headers.get('x-app-key'));
     checkPayloadSign(app, payload, headers.get('x-sign'));
     const member = await rt.members.check(app, headers.get('x-uuid'), headers.get('x-token'));

@@ -4,10 +4,11 @@ import { builder } from './builder.js';
 import './scalars.js';
 import './business-error.js';
 import './hello.js';
-import './member.js';
+import './members.js';
 import './databases.js';
 import './tree.js';
-import './comment.js';
+import './transfer.js';
+import './messages.js';
 
 let schema: GraphQLSchema | undefined;
 

@@ -3,8 +3,9 @@
  * `children` as deep as it wants (within the server's depth limit); each level is one
  * statement, batched by the request's loader.
  */
-import { badRequest } from '../errors.js';
-import { openTree, type Tree, type TreeNode as Node } from '../operations/tree.js';
+import { refuse } from '../errors.js';
+import { openTree, treeInput, type Tree, type TreeNode as Node } from '../operations/tree.js';
+import { defaultOf } from './args.js';
 import { builder } from './builder.js';
 import { BusinessError } from './business-error.js';
 import { ConditionsInput, OrderByInput, orderOf, whereOf } from './conditions.js';
@@ -35,7 +36,7 @@ TreeNode.implement({
       description: 'One selected column.',
       args: { column: t.arg.string({ required: true }) },
       resolve: (p, { column }) => {
-        if (!Object.hasOwn(p.node.values, column)) throw badRequest(`字段${column}不在select中`);
+        if (!Object.hasOwn(p.node.values, column)) throw refuse('TREE_COLUMN_NOT_SELECTED', { column });
         return p.node.values[column];
       },
     }),
@@ -47,16 +48,18 @@ TreeNode.implement({
   }),
 });
 
+const f = treeInput.shape;
+
 builder.queryField('freeTree', (t) =>
   t.field({
     type: [TreeNode],
     description: 'App.DB_MsSQL_Data.FreeTree: the rows of `table` (in the database registered as `db`) whose parent field holds `parentId`.',
     errors: { types: [BusinessError] },
     args: {
-      db: t.arg.string({ required: true, description: 'The db_mark.' }),
-      table: t.arg.string({ required: true, description: 'The model_name (table_prefix is added).' }),
-      parentField: t.arg.string({ defaultValue: 'parent_id', description: 'An integer column holding the parent id.' }),
-      parentId: t.arg.int({ defaultValue: 0 }),
+      db: t.arg.string({ required: true, description: 'The db_mark.', validate: f.dbMark }),
+      table: t.arg.string({ required: true, description: 'The model_name (table_prefix is added).', validate: f.modelName }),
+      parentField: t.arg.string({ defaultValue: defaultOf(f.parentField), description: 'An integer column holding the parent id.', validate: f.parentField }),
+      parentId: t.arg.int({ defaultValue: defaultOf(f.parentId) }),
       where: t.arg({ type: ConditionsInput }),
       select: t.arg.stringList({ description: 'Columns to answer (id and the parent field always are); all when absent.' }),
       order: t.arg({ type: [OrderByInput] }),
@@ -65,12 +68,12 @@ builder.queryField('freeTree', (t) =>
       const tree = await openTree(opOf(ctx), {
         dbMark: args.db,
         modelName: args.table,
-        parentField: args.parentField ?? 'parent_id',
+        parentField: args.parentField ?? defaultOf(f.parentField),
         where: whereOf(args.where),
         select: args.select ?? null,
         order: orderOf(args.order),
       });
-      return tree.roots(args.parentId ?? 0).then(inTree(tree));
+      return tree.roots(args.parentId ?? defaultOf(f.parentId)).then(inTree(tree));
     },
   }),
 );

@@ -8,7 +8,7 @@ import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationContext } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import { badRequest, protocolErrorOf } from '../errors.js';
+import { message, protocolErrorOf, refuse } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import type { GraphQLContext } from './context.js';
 import { protocolGraphQLError, useAppGuard } from './guard.js';
@@ -31,7 +31,7 @@ export const MAX_DOCUMENT_TOKENS = 1_000;
  * fields, and introspection where it is off) carries `code` and `ret` like every other refusal.
  */
 function useValidationPolicy(introspection: boolean): Plugin {
-  const refusal = protocolGraphQLError(badRequest('GraphQL文档无效')).extensions;
+  const refusal = protocolGraphQLError(refuse('GRAPHQL_DOCUMENT_INVALID')).extensions;
   return {
     onParse() {
       return ({ result, replaceParseResult }) => {
@@ -104,7 +104,7 @@ export function createGraphQL(rt: Runtime, options: { graphiqlHeaders?: Record<s
         if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) return error;
         const errorId = randomUUID();
         rt.log.error({ err: original ?? error, errorId }, 'graphql resolver failed');
-        return new GraphQLError('Unexpected error.', {
+        return new GraphQLError(message('GRAPHQL_FAULT'), {
           extensions: { code: 'INTERNAL_SERVER_ERROR', errorId },
           path: error instanceof GraphQLError ? error.path : undefined,
         });

@@ -1,12 +1,22 @@
 /**
- * The app guard: `app_key` present (400), 32 characters at least (400), known (406), not
- * disabled (408), not expired (407). Apps are cached for a few seconds per key.
+ * The app guard: `app_key` present and exactly 32 characters (400, the platform's words, before
+ * any lookup), known (406), not disabled (408), not expired (407). Apps are cached for a few
+ * seconds per key.
  */
-import { badRequest, ProtocolError } from '../errors.js';
+import { refuse } from '../errors.js';
+import { readParam, text } from '../operations/input.js';
 import type { App, AppRecords } from '../records/apps.js';
 
 const CACHE_MS = 5_000;
 const MAX_CACHED = 10_000;
+
+/** An app_key as the platform issues them: 32 characters. */
+export const APP_KEY = text({ min: 32, max: 32 });
+
+/** The app_key a caller sent, refused by the parameter rules only (an empty one is `.len = 0`). */
+export function appKeyOf(raw: string | undefined | null): string {
+  return readParam(APP_KEY, raw ?? undefined, 'app_key');
+}
 
 export class AppGuard {
   private readonly cache = new Map<string, { at: number; app: Promise<App | null> }>();
@@ -28,17 +38,11 @@ export class AppGuard {
     this.cache.clear();
   }
 
-  async check(appKey: string | undefined | null, now = new Date()): Promise<App> {
-    if (appKey === undefined || appKey === null || appKey === '') throw badRequest('缺少必要参数app_key');
-    const len = [...appKey].length;
-    if (len < 32) throw badRequest(`app_key.len应该大于或等于32, 但现在app_key.len = ${len}`);
-    if (len > 64) throw badRequest(`app_key.len应该小于或等于64, 但现在app_key.len = ${len}`);
-    const app = await this.lookup(appKey);
-    if (!app) throw new ProtocolError(406, '客户端非法请求：非法app_key');
-    if (app.status === 'disabled') throw new ProtocolError(408, '客户端非法请求：当前应用存在异常，已被封号');
-    if (app.expiresAt && Date.parse(app.expiresAt.replace(' ', 'T') + 'Z') <= now.getTime()) {
-      throw new ProtocolError(407, '客户端非法请求：当前应用已过期');
-    }
+  async check(rawAppKey: string | undefined | null, now = new Date()): Promise<App> {
+    const app = await this.lookup(appKeyOf(rawAppKey));
+    if (!app) throw refuse('APP_KEY_UNKNOWN');
+    if (app.status === 'disabled') throw refuse('APP_DISABLED');
+    if (app.expiresAt && Date.parse(app.expiresAt.replace(' ', 'T') + 'Z') <= now.getTime()) throw refuse('APP_EXPIRED');
     return app;
   }
 }

@@ -1,23 +1,46 @@
 /**
- * The member guard: `uuid` and `token` travel together (400 `非法uuid` otherwise); a pair that
- * names no live session of this app is a 401. Without both, the caller is a guest.
+ * The member guard. `uuid` and `token` travel together; neither (absent or empty) makes the
+ * caller a guest. Their rules are checked before any lookup, in the platform's words: one
+ * without the other is `缺少必要参数…`, a wrong length the `.len` message, and a uuid that is
+ * not hex can name no member. Then a uuid naming no member of the app is a 400
+ * `非法请求，参数错误`, and a member whose token is not live a 401.
  */
-import { badRequest, ProtocolError } from '../errors.js';
 import type { Store } from '../db/store.js';
+import { refuse } from '../errors.js';
+import { readParam, text } from '../operations/input.js';
 import type { App } from '../records/apps.js';
-import { findSession, type Member } from '../records/sessions.js';
+import { lookupSession } from '../records/members.js';
+import type { Member } from '../records/sessions.js';
 
-const UUID = /^[0-9A-Fa-f]{32}$/;
-const TOKEN = /^[0-9A-Fa-f]{64}$/;
+/** A member's uuid: 32 hex digits, issued upper case. */
+export const UUID = text({ min: 32, max: 32 });
+/** A session token: 64 hex digits, issued lower case. */
+export const TOKEN = text({ min: 64, max: 64 });
+
+const HEX = /^[0-9A-Fa-f]+$/;
+
+export interface SessionKey {
+  readonly uuid: string;
+  readonly token: string;
+}
+
+/** The session a caller presents, or null for a guest; refused by the parameter rules only. */
+export function sessionOf(uuid: string | undefined | null, token: string | undefined | null): SessionKey | null {
+  if (!uuid && !token) return null;
+  const key = { uuid: readParam(UUID, uuid || undefined, 'uuid'), token: readParam(TOKEN, token || undefined, 'token') };
+  if (!HEX.test(key.uuid)) throw refuse('MEMBER_UNKNOWN');
+  return key;
+}
 
 export class MemberGuard {
   constructor(private readonly main: Store) {}
 
   async check(app: App, uuid: string | undefined | null, token: string | undefined | null): Promise<Member | null> {
-    if (!uuid && !token) return null;
-    if (!uuid || !UUID.test(uuid) || !token || !TOKEN.test(token)) throw badRequest('非法uuid');
-    const member = await findSession(this.main, app.id, uuid, token);
-    if (!member) throw new ProtocolError(401, '客户端非法请求：用户未登录，或登录凭证已过期');
-    return member;
+    const key = sessionOf(uuid, token);
+    if (!key) return null;
+    const found = await lookupSession(this.main, app.id, key.uuid, key.token);
+    if (found.status === 'unknown') throw refuse('MEMBER_UNKNOWN');
+    if (found.status === 'dead') throw refuse('SESSION_DEAD');
+    return found.member;
   }
 }

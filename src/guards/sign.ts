@@ -1,10 +1,10 @@
 /**
- * The `sign` parameter (PROTOCOL.md §2). Dynamic: md5 over the values of every sent parameter
+ * The `sign` parameter (docs/PROTOCOL.md §2). Dynamic: md5 over the values of every sent parameter
  * but `sign`, sorted by name in byte order, concatenated, then the app secret; upper-case hex.
  * Static: a fixed string per app. Off: no check. A wrong or missing signature is a 409.
  */
 import { md5 } from '../crypto.js';
-import { ProtocolError } from '../errors.js';
+import { refuse } from '../errors.js';
 import type { App } from '../records/apps.js';
 
 /** Parameters a client may or may not have included when signing (transport flags). */
@@ -29,15 +29,13 @@ function same(a: string, b: string): boolean {
   return diff === 0;
 }
 
-const WRONG = '客户端非法请求：签名错误';
-
 /** Throws ProtocolError(409) unless `params` carry a valid signature for `app`. */
 export function checkSign(app: App, params: ReadonlyMap<string, string>): void {
   if (app.signMode === 'off') return;
   const given = params.get('sign') ?? '';
-  if (!given) throw new ProtocolError(409, '客户端非法请求：缺少签名sign');
+  if (!given) throw refuse('SIGN_MISSING', { name: 'sign' });
   if (app.signMode === 'static') {
-    if (!app.staticSign || !same(given, app.staticSign)) throw new ProtocolError(409, WRONG);
+    if (!app.staticSign || !same(given, app.staticSign)) throw refuse('SIGN_WRONG');
     return;
   }
   if (same(given, dynamicSign(params, app.appSecret))) return;
@@ -47,7 +45,7 @@ export function checkSign(app: App, params: ReadonlyMap<string, string>): void {
     without.delete(flag);
     if (same(given, dynamicSign(without, app.appSecret))) return;
   }
-  throw new ProtocolError(409, WRONG);
+  throw refuse('SIGN_WRONG');
 }
 
 /** GraphQL face: the signature is md5(raw payload + secret), upper-case hex. */
@@ -57,7 +55,7 @@ export function payloadSign(payload: string, secret: string): string {
 
 export function checkPayloadSign(app: App, payload: string, given: string | null): void {
   if (app.signMode === 'off') return;
-  if (!given) throw new ProtocolError(409, '客户端非法请求：缺少签名x-sign');
+  if (!given) throw refuse('SIGN_MISSING', { name: 'x-sign' });
   const expected = app.signMode === 'static' ? (app.staticSign ?? '') : payloadSign(payload, app.appSecret);
-  if (!expected || !same(given, expected)) throw new ProtocolError(409, WRONG);
+  if (!expected || !same(given, expected)) throw refuse('SIGN_WRONG');
 }

@@ -3,7 +3,7 @@
  * it: a JSON body, `variables`/`extensions` of a query string or urlencoded body, and the
  * fields of a multipart body (`operations`, `map`). Throws the same 400 as the legacy face.
  */
-import { checkJsonDepth } from '../body.js';
+import { checkJsonDepth } from '../json.js';
 
 const JSON_PARAMS = ['variables', 'extensions'];
 

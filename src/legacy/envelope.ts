@@ -1,9 +1,9 @@
 /**
- * The legacy answer: `{"ret","data","msg","_t","_auth"}` (PROTOCOL.md §3). `_auth` is the md5 of
+ * The legacy answer: `{"ret","data","msg","_t","_auth"}` (docs/PROTOCOL.md §3). `_auth` is the md5 of
  * the `data` member exactly as serialized in this body, then `_t`, then the app secret.
  */
 import { md5 } from '../crypto.js';
-import { RET } from '../errors.js';
+import { message } from '../errors.js';
 
 export interface EnvelopeInput {
   readonly ret: number;
@@ -36,5 +36,5 @@ export function corsHeaders(origin: string | null): Record<string, string> {
 
 /** `msg` of a `ret=500`: only the error id under which the cause is logged. */
 export function serverFaultMessage(errorId: string): string {
-  return `${RET[500]}，错误编号：${errorId}`;
+  return message('SERVER_FAULT', { errorId });
 }

@@ -5,10 +5,12 @@
  * `ret=500` with an error id that is logged with the cause.
  */
 import { randomUUID } from 'node:crypto';
-import { BusinessError, ProtocolError, protocolErrorOf } from '../errors.js';
+import { BusinessError, message, ProtocolError, protocolErrorOf, refuse } from '../errors.js';
 import type { AccessNote } from '../http/access-log.js';
 import type { App } from '../records/apps.js';
 import type { Runtime } from '../runtime.js';
+import { appKeyOf } from '../guards/app.js';
+import { sessionOf } from '../guards/member.js';
 import { checkSign } from '../guards/sign.js';
 import { corsHeaders, envelopeBody, serverFaultMessage } from './envelope.js';
 import { readParams, parseUrlEncoded, type Params } from './params.js';
@@ -44,18 +46,21 @@ export function createLegacyHandler(rt: Runtime) {
     let app: App | null = null;
     try {
       const name = serviceName(pathname, params);
-      if (!name) throw new ProtocolError(400, '客户端非法请求：缺少必要参数s');
+      if (!name) throw refuse('PARAM_MISSING', { name: 's' });
       const service = findService(name);
-      if (!service) throw new ProtocolError(404, `客户端非法请求：接口服务${name}不存在`);
+      if (!service) throw refuse('SERVICE_UNKNOWN', { service: name });
+      // Every parameter rule before any lookup, as the platform checks them.
+      appKeyOf(params.get('app_key'));
+      sessionOf(params.get('uuid'), params.get('token'));
+      const input = parseParams(service.params, params);
       app = await rt.apps.check(params.get('app_key'));
       checkSign(app, params);
       const member = await rt.members.check(app, params.get('uuid'), params.get('token')).catch((err: unknown) => {
         if (service.session === 'lenient' && err instanceof ProtocolError && err.ret === 401) return null;
         throw err;
       });
-      const input = parseParams(service.params, params);
       const result = await service.run(rt.context(app, member), input, params);
-      return { ret: 200, data: { err_code: 0, err_msg: '', ...result }, msg: `当前请求接口：${service.name}`, app, service: service.name };
+      return { ret: 200, data: { err_code: 0, err_msg: '', ...result }, msg: message('CALL_ACCEPTED', { service: service.name }), app, service: service.name };
     } catch (err) {
       if (err instanceof BusinessError) {
         return { ret: 200, data: { err_code: err.code, err_msg: err.message }, msg: err.message, app };

@@ -1,11 +1,12 @@
 /**
- * Parameter intake of the legacy face (PROTOCOL.md §1): the query string merged with an
+ * Parameter intake of the legacy face (docs/PROTOCOL.md §1): the query string merged with an
  * urlencoded, multipart or JSON body; a body value wins over a query value of the same name.
  * Every value is a decoded string. Bytes that are not UTF-8, a body over the limit, malformed or
  * too deeply nested JSON and one name given twice with different values are refused with a 400.
  */
-import { checkJsonDepth, decodeUtf8, readBody } from '../body.js';
-import { badRequest } from '../errors.js';
+import { decodeUtf8, readBody } from '../body.js';
+import { checkJsonDepth } from '../json.js';
+import { refuse } from '../errors.js';
 
 export type Params = Map<string, string>;
 
@@ -13,13 +14,13 @@ function decodeComponent(s: string): string {
   try {
     return decodeURIComponent(s.replace(/\+/g, ' '));
   } catch {
-    throw badRequest('参数不是合法的UTF-8编码');
+    throw refuse('NOT_UTF8');
   }
 }
 
 function put(target: Params, name: string, value: string): void {
   const prev = target.get(name);
-  if (prev !== undefined && prev !== value) throw badRequest(`参数${name}重复出现且取值不同`);
+  if (prev !== undefined && prev !== value) throw refuse('PARAM_REPEATED', { name });
   target.set(name, value);
 }
 
@@ -43,9 +44,9 @@ function fromJson(text: string, into: Params): void {
   try {
     body = JSON.parse(text);
   } catch {
-    throw badRequest('请求体不是合法的JSON');
+    throw refuse('BODY_NOT_JSON');
   }
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('JSON请求体必须是对象');
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw refuse('BODY_NOT_OBJECT');
   for (const [name, v] of Object.entries(body)) {
     if (v === null || v === undefined) continue;
     put(into, name, typeof v === 'object' ? JSON.stringify(v) : String(v));
@@ -57,7 +58,7 @@ async function fromMultipart(bytes: Uint8Array<ArrayBuffer>, contentType: string
   try {
     form = await new Response(bytes, { headers: { 'content-type': contentType } }).formData();
   } catch {
-    throw badRequest('multipart请求体格式错误');
+    throw refuse('BODY_NOT_MULTIPART');
   }
   for (const [name, v] of form.entries()) {
     // Files are not parameters of any service; their text is ignored.

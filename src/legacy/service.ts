@@ -1,7 +1,8 @@
 /**
- * A legacy service: its name, its parameter rules (declared once, producing the platform's 400
- * messages) and the operation it calls. The face adds `err_code: 0, err_msg: ''` in front of
- * what `run` returns; a thrown BusinessError becomes `err_code`/`err_msg` with `ret=200`.
+ * A legacy service: its name, a summary, its parameter rules (declared once, producing the
+ * platform's 400 messages) and the operation it calls. The face adds `err_code: 0, err_msg: ''`
+ * in front of what `run` returns; a thrown BusinessError becomes `err_code`/`err_msg` with
+ * `ret=200`. Summary and rules are also the source of docs/SERVICES.md.
  */
 import type { OperationContext } from '../operations/context.js';
 import type { Params } from './params.js';
@@ -12,7 +13,7 @@ export interface Service<R extends Rules = Rules> {
   readonly name: string;
   readonly summary: string;
   readonly params: R;
-  /** `lenient`: an unknown or expired session makes the caller a guest instead of a 401. */
+  /** `lenient`: a member whose session is not live calls as a guest instead of getting a 401. */
   readonly session?: 'strict' | 'lenient';
   run(ctx: OperationContext, params: ParamsOf<R>, raw: Params): Promise<Record<string, unknown>>;
 }

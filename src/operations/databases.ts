@@ -8,27 +8,16 @@
 import { randomUUID } from 'node:crypto';
 import type { EngineName } from '../db/dialect.js';
 import { DatabaseConfigError, DatabaseRefusedError, RegistrationRateError, type RegisteredDatabase } from '../db/registry.js';
-import { badRequest, BusinessError, ProtocolError } from '../errors.js';
+import { businessError, refuse } from '../errors.js';
 import type { OperationContext } from './context.js';
+import type { DatabaseInput } from './database-input.js';
 
-const SERVICE = 'App.DB_MsSQL_Config.AddNewDatabaseConfig';
-
-export type RemoteEngine = 'mysql' | 'mssql';
+export type RemoteEngine = DatabaseInput['engine'];
 
 export const DEFAULT_PORT: Record<RemoteEngine, number> = { mysql: 3306, mssql: 1433 };
 
-export interface NewDatabase {
-  readonly dbMark: string;
-  readonly engine: RemoteEngine;
-  readonly host: string;
-  /** Defaults to the engine's usual port. */
-  readonly port?: number;
-  readonly user: string;
-  readonly password: string;
-  /** The real database name: it is never shown again after registration. */
-  readonly name: string;
-  readonly tablePrefix: string;
-}
+/** A registration's fields, bounded once in database-input.ts for both faces. */
+export type NewDatabase = DatabaseInput;
 
 /** What may be shown of a registration: no host, database name or credentials. */
 export interface DatabaseSummary {
@@ -43,7 +32,7 @@ const IPV6 = /^[0-9A-Fa-f:.]+$/;
 function urlHost(host: string): string {
   if (HOSTNAME.test(host)) return host;
   if (host.includes(':') && IPV6.test(host)) return `[${host}]`;
-  throw badRequest(`db_host不是合法的主机名或IP地址, 但现在db_host = ${host}`);
+  throw refuse('DB_HOST_INVALID', { host });
 }
 
 function databaseUrl(d: NewDatabase): string {
@@ -61,14 +50,14 @@ export async function addDatabase(ctx: OperationContext, input: NewDatabase): Pr
     return summary(await ctx.databases.add(ctx.app.id, input.dbMark, url, input.tablePrefix));
   } catch (err) {
     // Messages about the request itself (mark, prefix, taken) are safe to show.
-    if (err instanceof RegistrationRateError) throw new ProtocolError(414, '客户端非法请求：并发过高');
-    if (err instanceof DatabaseConfigError) throw new BusinessError(SERVICE, 1, `添加数据库连接配置失败：${err.message}`);
+    if (err instanceof RegistrationRateError) throw refuse('RATE_LIMITED');
+    if (err instanceof DatabaseConfigError) throw businessError('DATABASE_NOT_ADDED', { reason: err.message });
     // Whether a server answered, refused the login or may not be used stays in the log: an
     // answer that told them apart would make this service a port scanner and password oracle.
     if (err instanceof DatabaseRefusedError) {
       const errorId = randomUUID();
       ctx.log.warn({ err, errorId, appId: ctx.app.id, dbMark: input.dbMark }, 'database registration refused');
-      throw new BusinessError(SERVICE, 1, `添加数据库连接配置失败：无法连接该数据库，或不允许登记该数据库，错误编号：${errorId}`);
+      throw businessError('DATABASE_REFUSED', { errorId });
     }
     throw err;
   }

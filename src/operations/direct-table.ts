@@ -1,6 +1,6 @@
 /**
  * A table of an owner's own database, as every App.DB_MsSQL_Data.* service reaches it
- * (PROTOCOL.md §6): `db_mark` resolved for the calling app only, `table_prefix` put in front of
+ * (docs/PROTOCOL.md §6.6): `db_mark` resolved for the calling app only, `table_prefix` put in front of
  * `model_name`, the platform's table-name rules applied, the columns read.
  *
  * Decisions: a db_mark the app has not registered (including another app's) is the service's
@@ -12,12 +12,12 @@ import { randomUUID } from 'node:crypto';
 import type { ResolvedDatabase } from '../db/registry.js';
 import { sqlDateTime } from '../db/datetime.js';
 import { isIdentifier } from '../db/sql.js';
-import type { Column, ColumnKind, Store, TableInfo } from '../db/store.js';
-import { badRequest, BusinessError, ProtocolError, type ServiceWithCodes } from '../errors.js';
+import type { Column, Store, TableInfo } from '../db/store.js';
+import { BusinessError, businessError, ProtocolError, refuse, type DirectService } from '../errors.js';
 import type { OperationContext } from './context.js';
 
 export interface DirectTable {
-  readonly service: ServiceWithCodes;
+  readonly service: DirectService;
   readonly db: ResolvedDatabase;
   readonly store: Store;
   /** The name the caller sent: messages use it, never the prefixed name. */
@@ -30,8 +30,8 @@ const SHARD_SUFFIX = /_\d+$/;
 /** The real table name for `model_name`, or a 400. */
 export function directTableName(modelName: string, tablePrefix: string): string {
   const name = tablePrefix + modelName;
-  if (!isIdentifier(name)) throw badRequest(`model_name只能包含字母、数字和下划线且不能以数字开头, 但现在model_name = ${modelName}`);
-  if (SHARD_SUFFIX.test(name)) throw badRequest(`model_name不能以下划线加数字结尾（保留为分表后缀）, 但现在model_name = ${modelName}`);
+  if (!isIdentifier(name)) throw refuse('MODEL_NAME_INVALID', { value: modelName });
+  if (SHARD_SUFFIX.test(name)) throw refuse('MODEL_NAME_RESERVED', { value: modelName });
   return name;
 }
 
@@ -39,43 +39,42 @@ export function directTableName(modelName: string, tablePrefix: string): string 
  * Runs `fn` against the owner's database. A failure there is the developer's err_code 1: the
  * cause (which may quote SQL) goes to the log under an id, the caller gets the id.
  */
-export async function onOwnerDatabase<T>(ctx: OperationContext, service: ServiceWithCodes, fn: () => Promise<T>): Promise<T> {
+export async function onOwnerDatabase<T>(ctx: OperationContext, service: DirectService, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
     if (err instanceof BusinessError || err instanceof ProtocolError) throw err;
     const errorId = randomUUID();
     ctx.log.warn({ err, errorId, service }, 'direct-connect statement failed');
-    throw new BusinessError(service, 1, `查询失败，错误编号：${errorId}`);
+    throw businessError('STATEMENT_FAILED', service, { errorId });
   }
 }
 
 export async function openDirectTable(
   ctx: OperationContext,
-  service: ServiceWithCodes,
+  service: DirectService,
   dbMark: string,
   modelName: string,
 ): Promise<DirectTable> {
   directTableName(modelName, '');
-  const db = await ctx.databases.resolve(ctx.app.id, dbMark);
-  if (!db) throw new BusinessError(service, 1, `数据库代号db_mark=${dbMark}不存在，请先添加数据库连接配置`);
+  // Opening the pool re-checks an app registration's address (it may now be refused).
+  const db = await onOwnerDatabase(ctx, service, () => ctx.databases.resolve(ctx.app.id, dbMark));
+  if (!db) throw businessError('DB_MARK_UNKNOWN', service, { dbMark });
   const name = directTableName(modelName, db.tablePrefix);
   const table = await onOwnerDatabase(ctx, service, () => db.store.columns(name));
-  if (!table) throw new BusinessError(service, 1, `表${modelName}不存在`);
+  if (!table) throw businessError('TABLE_MISSING', service, { table: modelName });
   return { service, db, store: db.store, modelName, table };
 }
 
 /**
  * A column a service names in a parameter (`parent_field`, `amount_field`, …): not an
- * identifier → 400; missing, or not of the required kind → err_code 1.
+ * identifier → 400; missing, or not an integer column when one is required → err_code 1.
  */
-export function requireColumn(t: DirectTable, param: string, name: string, kind?: ColumnKind): Column {
-  if (!isIdentifier(name)) throw badRequest(`${param}不是合法的字段名, 但现在${param} = ${name}`);
+export function requireColumn(t: DirectTable, param: string, name: string, kind?: 'integer'): Column {
+  if (!isIdentifier(name)) throw refuse('COLUMN_NAME_INVALID', { name: param, value: name });
   const column = t.table.byName.get(name);
-  if (!column) throw new BusinessError(t.service, 1, `表${t.modelName}没有字段${name}`);
-  if (kind && column.kind !== kind) {
-    throw new BusinessError(t.service, 1, `${param}=${name}必须是${kind === 'integer' ? '整数' : kind}类型的字段`);
-  }
+  if (!column) throw businessError('COLUMN_MISSING', t.service, { table: t.modelName, column: name });
+  if (kind && column.kind !== kind) throw businessError('COLUMN_NOT_INTEGER', t.service, { name: param, column: name });
   return column;
 }
 

@@ -1,7 +1,7 @@
 /**
- * Comment threads in `okayapi_message` (App.Market_Message.Post / .Show; GraphQL `messages`,
- * `postMessage`). A comment belongs to the app that wrote it: no statement here reads or
- * replies across apps. Threads nest at most three levels: a top-level comment (`message_pid`
+ * Message threads in `okayapi_message` (App.Market_Message.Post / .Show; GraphQL `messages`,
+ * `postMessage`). A message belongs to the app that wrote it: no statement here reads or
+ * replies across apps. Threads nest at most three levels: a top-level message (`message_pid`
  * 0), its replies, and their replies.
  *
  * Round trips do not grow with the page: a page is one statement, its `total` one, and each
@@ -12,29 +12,44 @@
  * Times are written as 'YYYY-MM-DD HH:MM:SS' in UTC.
  */
 import DataLoader from 'dataloader';
+import { z } from 'zod';
 import { empty, ident, isIdentifier, join, param, raw, sql, type Sql } from '../db/sql.js';
 import { tableInfo, type Row, type TableInfo } from '../db/store.js';
-import { BusinessError } from '../errors.js';
+import { businessError } from '../errors.js';
 import { sqlNow } from '../db/datetime.js';
 import { checkColumns, checkData, type Scalar } from '../where/index.js';
 import type { OperationContext } from './context.js';
 import { integerValue, textValue } from './direct-table.js';
+import { int, text } from './input.js';
 
 const TABLE = 'okayapi_message';
 
-/** Limits shared by both faces. */
-export const MESSAGE_LIMITS = {
-  depth: 3,
-  key: 64,
-  nickname: 32,
-  /** Characters; the MySQL column is a MEDIUMTEXT, so this fits in bytes too. */
-  content: 65_535,
-  perpage: 100,
-  /** Keeps `(page - 1) * perpage` an exact integer. */
-  page: 1_000_000_000,
-} as const;
+/** Levels of a thread: a top-level message, its replies, and their replies. */
+export const THREAD_DEPTH = 3;
 
-export type MessageOrder = 'oldest' | 'newest';
+const messageKey = text({ max: 64 });
+
+/** A page of top-level messages (App.Market_Message.Show, GraphQL `messages`). */
+export const pageInput = z.object({
+  /** Exact match; every key when absent. */
+  key: messageKey.optional(),
+  order: z.enum(['oldest', 'newest']).default('oldest'),
+  /** At most 10^9, which keeps `(page - 1) * perpage` an exact integer. */
+  page: int({ min: 1, max: 1_000_000_000 }).default(1),
+  perpage: int({ min: 1, max: 100 }).default(10),
+});
+export type PageQuery = z.output<typeof pageInput>;
+export type MessageOrder = PageQuery['order'];
+
+/** A new message (App.Market_Message.Post, GraphQL `postMessage`); `moreData` comes from each face's own form. */
+export const postInput = z.object({
+  /** Characters; the MySQL column is a MEDIUMTEXT, so this fits in bytes too. */
+  content: text({ min: 1, max: 65_535 }),
+  nickname: text({ max: 32 }).default(''),
+  key: messageKey.default(''),
+  /** 0 for a top-level message. */
+  parentId: int({ min: 0 }).default(0),
+});
 
 export interface Message {
   readonly id: number;
@@ -45,34 +60,29 @@ export interface Message {
   readonly postTime: string;
   /** The member who wrote it, '' for a guest. */
   readonly uuid: string;
-  /** Every column but app_id, as the legacy face answers it: integer columns as numbers, others as text. */
+  /**
+   * Every column but app_id, as the legacy face answers it: integer columns as numbers, others
+   * as text. A message just posted holds only the columns yesgraph wrote; `find` reads the rest.
+   */
   readonly values: Readonly<Record<string, unknown>>;
 }
 
-export interface PageQuery {
-  /** Exact match; undefined for every key. */
-  readonly key: string | undefined;
-  readonly order: MessageOrder;
-  readonly page: number;
-  readonly perpage: number;
-}
-
-/** The comments of the calling app, for one request. */
+/** The messages of the calling app, for one request. */
 export interface Messages {
   /** The columns a caller may name (more_select, extra columns): every column but app_id. */
   readonly columns: TableInfo;
-  /** Top-level comments of one page. */
+  /** Top-level messages of one page. */
   page(q: PageQuery): Promise<Message[]>;
-  /** How many top-level comments the key has (every key when undefined). */
+  /** How many top-level messages the key has (every key when undefined). */
   total(key: string | undefined): Promise<number>;
-  /** The replies to a comment, batched with every other parent asked for in the same tick. */
+  /** The replies to a message, batched with every other parent asked for in the same tick. */
   children(parent: Message, order: MessageOrder): Promise<Message[]>;
   find(id: number): Promise<Message | undefined>;
 }
 
-function toMessage(row: Row, columns: TableInfo): Message {
+function toMessage(row: Row, columns: TableInfo['columns']): Message {
   const values: Record<string, unknown> = {};
-  for (const c of columns.columns) values[c.name] = c.kind === 'integer' ? integerValue(row[c.name]) : textValue(row[c.name]);
+  for (const c of columns) values[c.name] = c.kind === 'integer' ? integerValue(row[c.name]) : textValue(row[c.name]);
   return {
     id: Number(row.id),
     parentId: Number(row.message_pid),
@@ -99,7 +109,7 @@ export async function openMessages(ctx: OperationContext): Promise<Messages> {
   // does not, so the pair matches the key exactly on every engine and `=` still uses the index.
   const keyIs = (key: string) => sql` AND message_key = ${key} AND message_key LIKE ${dialect.escapeLike(key)}${dialect.likeEscapeClause}`;
   const topLevel = (key: string | undefined) => sql` AND message_pid = 0${key === undefined ? empty : keyIs(key)}`;
-  const read = async (q: Sql) => (await ctx.main.query(q)).map((row) => toMessage(row, columns));
+  const read = async (q: Sql) => (await ctx.main.query(q)).map((row) => toMessage(row, columns.columns));
 
   const loader = ctx.loader(
     'messages.children',
@@ -134,7 +144,7 @@ export async function openMessages(ctx: OperationContext): Promise<Messages> {
   };
 }
 
-/** A comment with its replies; `children` is absent on the deepest level. */
+/** A message with its replies; `children` is absent on the deepest level. */
 export interface ThreadNode {
   readonly message: Message;
   readonly children?: readonly ThreadNode[];
@@ -145,12 +155,12 @@ export interface ShowInput extends PageQuery {
   readonly moreSelect: readonly string[] | null;
 }
 
-/** App.Market_Message.Show: one page of top-level comments, each with its whole thread. */
+/** App.Market_Message.Show: one page of top-level messages, each with its whole thread. */
 export async function showMessages(ctx: OperationContext, input: ShowInput): Promise<{ total: number; items: ThreadNode[] }> {
   const messages = await openMessages(ctx);
   if (input.moreSelect) checkColumns([...input.moreSelect], messages.columns, 'more_select');
   const thread = async (message: Message, level: number): Promise<ThreadNode> => {
-    if (level === MESSAGE_LIMITS.depth) return { message };
+    if (level === THREAD_DEPTH) return { message };
     const children = await messages.children(message, input.order);
     return { message, children: await Promise.all(children.map((c) => thread(c, level + 1))) };
   };
@@ -158,12 +168,7 @@ export async function showMessages(ctx: OperationContext, input: ShowInput): Pro
   return { total, items: await Promise.all(top.map((m) => thread(m, 1))) };
 }
 
-export interface PostInput {
-  readonly content: string;
-  readonly nickname: string;
-  readonly key: string;
-  /** 0 for a top-level comment. */
-  readonly parentId: number;
+export interface PostInput extends z.output<typeof postInput> {
   /** Values of extra columns; system columns in it are ignored. */
   readonly moreData: Readonly<Record<string, Scalar>> | null;
 }
@@ -180,27 +185,21 @@ async function replyLevel(ctx: OperationContext, parentId: number, key: string):
 LEFT JOIN ${ident(TABLE)} g ON g.app_id = p.app_id AND g.id = p.message_pid
 WHERE p.app_id = ${ctx.app.id} AND p.id = ${parentId}`,
   );
-  if (!parent) throw new BusinessError('App.Market_Message.Post', 1, `回复的评论不存在：message_pid = ${parentId}`);
-  if (parent.message_key !== key) {
-    throw new BusinessError('App.Market_Message.Post', 1, `回复的评论message_pid = ${parentId}不属于message_key = ${key}`);
-  }
+  if (!parent) throw businessError('PARENT_MISSING', { parentId });
+  if (parent.message_key !== key) throw businessError('PARENT_OTHER_KEY', { parentId, key });
   const parentLevel = Number(parent.message_pid) === 0 ? 1 : Number(parent.grand_pid ?? 0) === 0 ? 2 : 3;
-  if (parentLevel >= MESSAGE_LIMITS.depth) {
-    throw new BusinessError('App.Market_Message.Post', 1, `评论最多${MESSAGE_LIMITS.depth}层，不能回复第${parentLevel}层的评论message_pid = ${parentId}`);
-  }
+  if (parentLevel >= THREAD_DEPTH) throw businessError('PARENT_TOO_DEEP', { depth: THREAD_DEPTH, level: parentLevel, parentId });
   return parentLevel + 1;
 }
 
-/** App.Market_Message.Post: answers the new comment's id and its level (1–3). */
-export async function postMessage(ctx: OperationContext, input: PostInput): Promise<{ id: number; level: number }> {
+/** App.Market_Message.Post: answers the new message (without reading it back) and its level (1–3). */
+export async function postMessage(ctx: OperationContext, input: PostInput): Promise<{ message: Message; level: number }> {
   const { columns } = await openMessages(ctx);
   const extra = Object.fromEntries(Object.entries(input.moreData ?? {}).filter(([name]) => !isSystemColumn(name)));
   checkData(extra, columns, 'more_data');
   const level = input.parentId === 0 ? 1 : await replyLevel(ctx, input.parentId, input.key);
   const now = sqlNow();
-  const row: Record<string, unknown> = {
-    ...extra,
-    app_id: ctx.app.id,
+  const own: Row = {
     uuid: ctx.member?.uuid ?? '',
     add_time: now,
     update_time: now,
@@ -210,10 +209,13 @@ export async function postMessage(ctx: OperationContext, input: PostInput): Prom
     message_pid: input.parentId,
     message_post_time: now,
   };
+  const row: Row = { ...extra, app_id: ctx.app.id, ...own };
   const names = Object.keys(row);
   const { insertId } = await ctx.main.execute(
     sql`INSERT INTO ${ident(TABLE)} (${join(names.map((n) => ident(n)))}) VALUES (${join(names.map((n) => param(row[n])))})`,
   );
   if (insertId === null) throw new Error(`INSERT INTO ${TABLE} answered no id`);
-  return { id: insertId, level };
+  // Extra columns are left out: what the engine stored of them may differ from what was sent.
+  const written: Row = { id: insertId, ...own };
+  return { message: toMessage(written, columns.columns.filter((c) => Object.hasOwn(written, c.name))), level };
 }

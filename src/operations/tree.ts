@@ -8,22 +8,33 @@
  * ancestor never loops: an id is emitted at most once per tree, and a later level leaves it out.
  */
 import DataLoader from 'dataloader';
+import { z } from 'zod';
 import type { Dialect } from '../db/dialect.js';
 import { ident, join, param, render, sql, type Sql } from '../db/sql.js';
 import type { TableInfo } from '../db/store.js';
-import { badRequest, BusinessError } from '../errors.js';
+import { businessError, refuse } from '../errors.js';
 import { checkColumns, compileOrder, compileWhere, type OrderTerm, type Where } from '../where/index.js';
 import type { OperationContext } from './context.js';
+import { databaseInput } from './database-input.js';
 import { integerValue, onOwnerDatabase, openDirectTable, requireColumn, textValue, type DirectTable } from './direct-table.js';
+import { int, text } from './input.js';
 
 const SERVICE = 'App.DB_MsSQL_Data.FreeTree';
 /** The legacy answer's key for the next level: a column of that name would collide with it. */
 const CHILDREN_KEY = 'children_tree';
 
-export interface TreeInput {
-  readonly dbMark: string;
-  readonly modelName: string;
-  readonly parentField: string;
+/** The plain fields of a tree query; `where`, `select` and `order` come from each face's own forms. */
+export const treeInput = z.object({
+  dbMark: databaseInput.shape.dbMark,
+  /** Without the db_mark's table_prefix. */
+  modelName: text({ min: 1, max: 64 }),
+  /** An integer column holding the parent id. */
+  parentField: text({ max: 64 }).default('parent_id'),
+  /** The parent whose children form the first level. */
+  parentId: int().default(0),
+});
+
+export interface TreeInput extends Omit<z.output<typeof treeInput>, 'parentId'> {
   readonly where: Where;
   /** Columns to answer besides id and the parent field; null for every column. */
   readonly select: readonly string[] | null;
@@ -57,9 +68,9 @@ export interface TreeLevelQuery {
 /** Checks the table and the selection (where and order are checked as they compile). */
 function planTree(t: DirectTable, input: TreeInput): TreePlan {
   if (t.table.byName.has(CHILDREN_KEY)) {
-    throw new BusinessError(SERVICE, 1, `表${t.modelName}不能有${CHILDREN_KEY}字段（与返回结构冲突）`);
+    throw businessError('TREE_CHILDREN_COLUMN', { table: t.modelName, column: CHILDREN_KEY });
   }
-  if (t.table.byName.get('id')?.kind !== 'integer') throw new BusinessError(SERVICE, 1, `表${t.modelName}需要整数主键id`);
+  if (t.table.byName.get('id')?.kind !== 'integer') throw businessError('ID_NOT_INTEGER', SERVICE, { table: t.modelName });
   requireColumn(t, 'parent_field', input.parentField, 'integer');
   let selected = t.table.columns.map((c) => c.name);
   if (input.select) {
@@ -75,7 +86,7 @@ export function treeLevelQuery(plan: TreePlan, dialect: Dialect): TreeLevelQuery
   // Without an order the engine's is arbitrary; id keeps answers stable.
   const order = compileOrder([...plan.order], plan.table, dialect, 'order') ?? sql`${ident('id')} ASC`;
   const room = dialect.maxParams - (where?.paramCount ?? 0) - order.paramCount;
-  if (room < 1) throw badRequest('参数where的条件值过多，放不下父级id');
+  if (room < 1) throw refuse('TREE_NO_ROOM_FOR_PARENTS');
   const head = sql`SELECT ${join(plan.columns.map((c) => ident(c)))} FROM ${ident(plan.table.name)} WHERE `;
   const tail = where ? sql` AND (${where}) ORDER BY ${order}` : sql` ORDER BY ${order}`;
   const parent = ident(plan.parentField);
@@ -155,7 +166,7 @@ export type LegacyTreeNode = Record<string, unknown>;
 
 /**
  * The legacy answer: the nodes under `parentId`, each with `children_tree` holding the next
- * level (always present), whose items carry no `children_tree` of their own (seed 002).
+ * level (always present), whose items carry no `children_tree` of their own (docs/PROTOCOL.md §6.7).
  */
 export async function freeTree(ctx: OperationContext, input: TreeInput & { readonly parentId: number }): Promise<{ tree: LegacyTreeNode[] }> {
   const tree = await openTree(ctx, input);

@@ -8,11 +8,12 @@
 import type { Dialect } from '../db/dialect.js';
 import { ident, join, param, raw, sql, type Sql } from '../db/sql.js';
 import type { TableInfo } from '../db/store.js';
+import { refuse } from '../errors.js';
 import type { RawExpr, RawValue } from './ast.js';
-import { fail, show } from './fail.js';
+import { show } from './quote.js';
 import { SIGNATURES } from './functions.js';
 import { renderLike } from './like.js';
-import { coerce, columnType, type ValueType } from './values.js';
+import { coerce, columnType, TYPE_NAMES, type ValueType } from './values.js';
 import { columnOf } from './validate.js';
 
 type Ty = ValueType | 'null';
@@ -24,10 +25,8 @@ interface Ctx {
   readonly text: string;
 }
 
-const TYPE_NAMES: Record<Ty, string> = { number: '数值', text: '文本', datetime: '日期时间', any: '值', null: 'NULL' };
-
-function wrong(ctx: Ctx, detail: string): Error {
-  return fail(ctx.param, `中的条件字符串 ${show(ctx.text)} 有误：${detail}`);
+function wrong(ctx: Ctx, problem: string): Error {
+  return refuse('RAW_MISTYPED', { param: ctx.param, text: show(ctx.text), problem });
 }
 
 export function compileRaw(expr: RawExpr, table: TableInfo, dialect: Dialect, param: string, text: string): Sql {

@@ -7,11 +7,12 @@
 import type { Dialect } from '../db/dialect.js';
 import { ident, join, param, raw, sql, type Sql } from '../db/sql.js';
 import type { TableInfo } from '../db/store.js';
+import { refuse } from '../errors.js';
 import type { Condition, Logic, Operator, Scalar, Where } from './ast.js';
 import { compileRaw } from './compile-raw.js';
-import { fail, quote, show } from './fail.js';
+import { quote, show } from './quote.js';
 import { renderLike, tripleLike } from './like.js';
-import { isListOperator, isOperator, isRangeOperator, unknownOperator } from './operators.js';
+import { isListOperator, isOperator, isRangeOperator } from './operators.js';
 import { checkLimits, columnOf } from './validate.js';
 import { coerce, coerceOrFail, columnType, normalizeValue } from './values.js';
 
@@ -28,12 +29,12 @@ interface Piece {
 }
 
 export function compileWhere(where: Where, table: TableInfo, dialect: Dialect, paramName = 'where'): Sql {
-  if (where.logic !== 'and' && where.logic !== 'or') throw fail('logic', '应该是and或or');
+  if (where.logic !== 'and' && where.logic !== 'or') throw refuse('LOGIC_INVALID', { param: 'logic', value: show(where.logic) });
   checkLimits(where, paramName);
   const ctx: Ctx = { table, dialect, param: paramName };
   const out = where.items.length ? combine(where.items.map((c) => condition(c, ctx)), where.logic).sql : raw('1=1');
   if (out.paramCount > dialect.maxParams) {
-    throw fail(paramName, `的条件值过多：${out.paramCount}个，超过了数据库允许的${dialect.maxParams}个`);
+    throw refuse('PARAMS_TOO_MANY', { param: paramName, count: out.paramCount, max: dialect.maxParams });
   }
   return out;
 }
@@ -54,7 +55,7 @@ function condition(c: Condition, ctx: Ctx): Piece {
       return { sql: expr, atomic: c.expr.kind !== 'logic' };
     }
     case 'group':
-      if (c.logic !== 'and' && c.logic !== 'or') throw fail(ctx.param, '中的分组逻辑应该是and或or');
+      if (c.logic !== 'and' && c.logic !== 'or') throw refuse('GROUP_LOGIC_INVALID', { param: ctx.param });
       if (!c.items.length) return { sql: raw('1=1'), atomic: true };
       return combine(
         c.items.map((i) => condition(i, ctx)),
@@ -66,7 +67,7 @@ function condition(c: Condition, ctx: Ctx): Piece {
 const SYMBOLS: Partial<Record<Operator, string>> = { EQ: '=', NE: '<>', GT: '>', GE: '>=', LT: '<', LE: '<=' };
 
 function compare(c: Condition & { kind: 'compare' }, ctx: Ctx): Piece {
-  if (!isOperator(c.op)) throw fail(ctx.param, unknownOperator(show(c.op)));
+  if (!isOperator(c.op)) throw refuse('OPERATOR_UNKNOWN', { param: ctx.param, op: show(c.op) });
   const col = columnOf(ctx.table, c.field, ctx.param);
   const target = ident(col.name);
   const type = columnType(col);
@@ -88,7 +89,7 @@ function compare(c: Condition & { kind: 'compare' }, ctx: Ctx): Piece {
   if (isRangeOperator(c.op)) {
     const [low, high] = value as Scalar[];
     if (low === null || high === null || low === undefined || high === undefined) {
-      throw fail(ctx.param, `中字段 ${quote(c.field)} 的${c.op}值不能是null`);
+      throw refuse('OPERAND_NULL', { param: ctx.param, field: quote(c.field), op: c.op });
     }
     const between = raw(c.op === 'NBETWEEN' ? 'NOT BETWEEN' : 'BETWEEN');
     return { sql: sql`${target} ${between} ${bind(low)} AND ${bind(high)}`, atomic: true };
@@ -96,10 +97,10 @@ function compare(c: Condition & { kind: 'compare' }, ctx: Ctx): Piece {
 
   const v = value as Scalar;
   if (c.op === 'LIKE' || c.op === 'NLIKE') {
-    if (v === null) throw fail(ctx.param, `中字段 ${quote(c.field)} 的${c.op}值不能是null`);
+    if (v === null) throw refuse('OPERAND_NULL', { param: ctx.param, field: quote(c.field), op: c.op });
     const text = String(coerce(v, 'text'));
     // SQLite's LIKE stops reading a pattern at NUL; refuse it so every engine means the same.
-    if (text.includes('\0')) throw fail(ctx.param, `中字段 ${quote(c.field)} 的${c.op}值不能含有NUL字符`);
+    if (text.includes('\0')) throw refuse('OPERAND_NUL_CHAR', { param: ctx.param, field: quote(c.field), op: c.op });
     const pattern = renderLike(tripleLike(text), ctx.dialect);
     const like = raw(c.op === 'NLIKE' ? 'NOT LIKE' : 'LIKE');
     return { sql: sql`${target} ${like} ${pattern}${ctx.dialect.likeEscapeClause}`, atomic: true };
@@ -108,7 +109,7 @@ function compare(c: Condition & { kind: 'compare' }, ctx: Ctx): Piece {
   if (v === null) {
     if (c.op === 'EQ') return { sql: sql`${target} IS NULL`, atomic: true };
     if (c.op === 'NE') return { sql: sql`${target} IS NOT NULL`, atomic: true };
-    throw fail(ctx.param, `中字段 ${quote(c.field)} 的${c.op}值不能是null（只有EQ、NE、IN、NIN可以与null比较）`);
+    throw refuse('OPERAND_NULL_COMPARED', { param: ctx.param, field: quote(c.field), op: c.op });
   }
   return { sql: sql`${target} ${raw(SYMBOLS[c.op]!)} ${bind(v)}`, atomic: true };
 }

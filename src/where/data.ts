@@ -2,12 +2,14 @@
  * Values to write: `data` (a JSON object) or `data_X` parameters, which win over it
  * (`data_title=x` ≡ `data={"title":"x"}`).
  */
+import { parseJsonParam } from '../json.js';
 import { isIdentifier } from '../db/sql.js';
 import type { TableInfo } from '../db/store.js';
+import { refuse } from '../errors.js';
 import type { Scalar } from './ast.js';
-import { fail, quote } from './fail.js';
+import { quote } from './quote.js';
 import { columnOf } from './validate.js';
-import { coerceOrFail, columnType, isScalar } from './values.js';
+import { coerceOrFail, columnType, isScalar, textLength } from './values.js';
 
 const DATA_X = 'data_';
 
@@ -15,7 +17,7 @@ export function readData(params: ReadonlyMap<string, string>): Record<string, Sc
   const fields = [...params].filter(([name]) => name.startsWith(DATA_X));
   if (fields.length) {
     for (const [name] of fields) {
-      if (!isIdentifier(name.slice(DATA_X.length))) throw fail(name, `中的字段 ${quote(name.slice(DATA_X.length))} 不存在`);
+      if (!isIdentifier(name.slice(DATA_X.length))) throw refuse('FIELD_UNKNOWN', { param: name, field: quote(name.slice(DATA_X.length)) });
     }
     // fromEntries defines own properties, so a `__proto__` key stays a plain key.
     return Object.fromEntries(fields.map(([name, value]) => [name.slice(DATA_X.length), value]));
@@ -26,19 +28,16 @@ export function readData(params: ReadonlyMap<string, string>): Record<string, Sc
 /** A JSON object of column → scalar; null when the text is absent or empty. */
 export function parseDataJson(text: string | undefined, paramName = 'data'): Record<string, Scalar> | null {
   if (text === undefined || text.trim() === '') return null;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw fail(paramName, '的JSON数据格式错误');
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw fail(paramName, '应该是JSON对象，如{"title": "x"}');
-  }
-  const entries = Object.entries(parsed);
-  for (const [key, value] of entries) {
-    if (!isIdentifier(key)) throw fail(paramName, `中的字段 ${quote(key)} 不存在`);
-    if (!isScalar(value)) throw fail(paramName, `中字段 ${quote(key)} 的值应该是单个值，不能是数组或对象`);
+  return dataObject(parseJsonParam(text, paramName), paramName);
+}
+
+/** A parsed value as column → scalar (a JSON object of single values), or a 400 naming the parameter. */
+export function dataObject(value: unknown, paramName = 'data'): Record<string, Scalar> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw refuse('DATA_NOT_OBJECT', { param: paramName });
+  const entries = Object.entries(value);
+  for (const [key, v] of entries) {
+    if (!isIdentifier(key)) throw refuse('FIELD_UNKNOWN', { param: paramName, field: quote(key) });
+    if (!isScalar(v)) throw refuse('VALUE_NOT_SCALAR', { param: paramName, field: quote(key) });
   }
   return Object.fromEntries(entries) as Record<string, Scalar>;
 }
@@ -48,14 +47,14 @@ export function checkData(data: Record<string, Scalar>, table: TableInfo, paramN
   for (const [key, value] of Object.entries(data)) {
     const col = columnOf(table, key, paramName);
     if (value === null) {
-      if (!col.nullable) throw fail(paramName, `中字段 ${quote(key)} 不能为NULL`);
+      if (!col.nullable) throw refuse('VALUE_NOT_NULLABLE', { param: paramName, field: quote(key) });
       continue;
     }
-    if (!isScalar(value)) throw fail(paramName, `中字段 ${quote(key)} 的值应该是单个值，不能是数组或对象`);
+    if (!isScalar(value)) throw refuse('VALUE_NOT_SCALAR', { param: paramName, field: quote(key) });
     coerceOrFail(value, columnType(col), paramName, key);
-    const length = [...String(value)].length;
+    const length = textLength(String(value));
     if (col.maxLength !== null && length > col.maxLength) {
-      throw fail(paramName, `中字段 ${quote(key)} 的值最多${col.maxLength}个字符, 但现在有${length}个`);
+      throw refuse('VALUE_TOO_LONG', { param: paramName, field: quote(key), max: col.maxLength, len: length });
     }
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The condition language (PROTOCOL.md §5): the only path from user text to SQL.
+ * The condition language (docs/PROTOCOL.md §5): the only path from user text to SQL.
  *
  * Text (legacy `where`, `where_X`, `logic`, `order`, `select`/`fields`/`more_select`, `data`,
  * `data_X`; GraphQL inputs) is parsed into one typed AST (ast.ts). compileWhere/compileOrder
@@ -25,5 +25,6 @@ export { parseRaw } from './raw.js';
 export { compileWhere } from './compile.js';
 export { compileOrder, parseOrder } from './order.js';
 export { checkColumns, parseSelect } from './select.js';
-export { checkData, parseDataJson, readData } from './data.js';
+export { checkData, dataObject, parseDataJson, readData } from './data.js';
+export { textLength } from './values.js';
 export { FUNCTIONS } from './functions.js';

@@ -1,4 +1,4 @@
-/** Operator spellings of the condition language (PROTOCOL.md §5). */
+/** Operator spellings of the condition language (docs/PROTOCOL.md §5). */
 import type { Operator } from './ast.js';
 
 export const OPERATORS: readonly Operator[] = ['EQ', 'NE', 'GT', 'GE', 'LT', 'LE', 'LIKE', 'NLIKE', 'IN', 'NIN', 'BETWEEN', 'NBETWEEN'];
@@ -16,11 +16,6 @@ const ALIASES: ReadonlyMap<string, Operator> = new Map<string, Operator>([
   ['NOT IN', 'NIN'],
   ['NOT BETWEEN', 'NBETWEEN'],
 ]);
-
-/** The message detail for an unknown operator. */
-export function unknownOperator(shown: string): string {
-  return `中的比较符 ${shown} 不支持（可用：= <> != > >= < <= EQ NE GT GE LT LE LIKE NLIKE IN NIN BETWEEN NBETWEEN）`;
-}
 
 /** A triple's operator: a symbol or a word in any case; null when it is none of them. */
 export function operatorOf(text: unknown): Operator | null {

@@ -1,9 +1,11 @@
 /** The `order` parameter: `["id DESC", "add_time ASC"]`, `RAND` for random, or a bare `id DESC`. */
+import { parseJsonParam } from '../json.js';
 import type { Dialect } from '../db/dialect.js';
 import { ident, isIdentifier, join, raw, type Sql } from '../db/sql.js';
 import type { TableInfo } from '../db/store.js';
+import { refuse } from '../errors.js';
 import type { OrderTerm } from './ast.js';
-import { fail, show } from './fail.js';
+import { show } from './quote.js';
 import { MORE_LIMITS } from './limits.js';
 import { columnOf } from './validate.js';
 
@@ -15,7 +17,7 @@ function term(text: string, paramName: string): OrderTerm {
   if (column !== undefined && RANDOM.test(column) && words.length === 1) return { kind: 'random' };
   const dir = direction.toUpperCase();
   if (!column || !isIdentifier(column) || rest.length || (dir !== 'ASC' && dir !== 'DESC')) {
-    throw fail(paramName, `中的排序 ${show(text)} 格式错误：应该是"字段 ASC"、"字段 DESC"或"RAND"`);
+    throw refuse('ORDER_TERM_MALFORMED', { param: paramName, term: show(text) });
   }
   return { kind: 'column', column, direction: dir };
 }
@@ -25,19 +27,14 @@ export function parseOrder(text: string | undefined, paramName = 'order'): Order
   if (t === '') return [];
   let items: unknown[];
   if (t.startsWith('[') || t.startsWith('"')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(t);
-    } catch {
-      throw fail(paramName, '的JSON数据格式错误');
-    }
+    const parsed = parseJsonParam(t, paramName);
     items = Array.isArray(parsed) ? parsed : [parsed];
   } else {
     items = t.split(',');
   }
-  if (items.length > MORE_LIMITS.orderTerms) throw fail(paramName, `中的排序不能超过${MORE_LIMITS.orderTerms}个`);
+  if (items.length > MORE_LIMITS.orderTerms) throw refuse('ORDER_TOO_MANY', { param: paramName, max: MORE_LIMITS.orderTerms });
   return items.map((item) => {
-    if (typeof item !== 'string') throw fail(paramName, `中的排序 ${show(item)} 格式错误：应该是字符串，如"id DESC"`);
+    if (typeof item !== 'string') throw refuse('ORDER_TERM_NOT_STRING', { param: paramName, term: show(item) });
     return term(item, paramName);
   });
 }
@@ -45,11 +42,11 @@ export function parseOrder(text: string | undefined, paramName = 'order'): Order
 /** The terms as SQL without the ORDER BY keyword; null when there are none. */
 export function compileOrder(terms: OrderTerm[], table: TableInfo, dialect: Dialect, paramName = 'order'): Sql | null {
   if (!terms.length) return null;
-  if (terms.length > MORE_LIMITS.orderTerms) throw fail(paramName, `中的排序不能超过${MORE_LIMITS.orderTerms}个`);
+  if (terms.length > MORE_LIMITS.orderTerms) throw refuse('ORDER_TOO_MANY', { param: paramName, max: MORE_LIMITS.orderTerms });
   return join(
     terms.map((t) => {
       if (t.kind === 'random') return dialect.randomOrder;
-      if (t.direction !== 'ASC' && t.direction !== 'DESC') throw fail(paramName, `中的排序方向 ${show(t.direction)} 应该是ASC或DESC`);
+      if (t.direction !== 'ASC' && t.direction !== 'DESC') throw refuse('ORDER_DIRECTION_INVALID', { param: paramName, direction: show(t.direction) });
       const col = columnOf(table, t.column, paramName);
       return join([ident(col.name), raw(t.direction)], ' ');
     }),

@@ -1,13 +1,15 @@
 /**
- * Legacy parameters and GraphQL inputs → the Where AST (PROTOCOL.md §5). Shapes are checked
+ * Legacy parameters and GraphQL inputs → the Where AST (docs/PROTOCOL.md §5). Shapes are checked
  * here (operators, value forms, raw strings against the allow-list); columns and value types
  * are checked against the table by compileWhere.
  */
+import { parseJsonParam } from '../json.js';
 import { isIdentifier } from '../db/sql.js';
+import { refuse } from '../errors.js';
 import type { Condition, Logic, Operator, Where } from './ast.js';
-import { fail, quote, show } from './fail.js';
+import { quote, show } from './quote.js';
 import { LIMITS, MORE_LIMITS } from './limits.js';
-import { isOperator, operatorOf, unknownOperator } from './operators.js';
+import { isOperator, operatorOf } from './operators.js';
 import { parseRaw } from './raw.js';
 import { normalizeValue } from './values.js';
 
@@ -18,7 +20,7 @@ export function readLogic(params: ReadonlyMap<string, string>): Logic {
   const text = (params.get('logic') ?? '').trim().toLowerCase();
   if (text === '' || text === 'and') return 'and';
   if (text === 'or') return 'or';
-  throw fail('logic', `应该是and或or，但现在logic = ${show(params.get('logic'))}`);
+  throw refuse('LOGIC_INVALID', { param: 'logic', value: show(params.get('logic')) });
 }
 
 /** Legacy params (already decoded strings) → Where. Any `where_X` wins over `where`. */
@@ -27,7 +29,7 @@ export function readWhere(params: ReadonlyMap<string, string>): Where {
   const fields = [...params].filter(([name]) => name.startsWith(WHERE_X));
   if (!fields.length) return { logic, items: parseWhereJson(params.get('where') ?? '', 'where') };
   const items = fields.flatMap(([name, value]) => parseWhereX(name, value));
-  if (items.length > LIMITS.conditions) throw fail('where_X', `的条件不能超过${LIMITS.conditions}个`);
+  if (items.length > LIMITS.conditions) throw refuse('CONDITIONS_TOO_MANY', { param: 'where_X', max: LIMITS.conditions });
   return { logic, items };
 }
 
@@ -37,7 +39,7 @@ export function readWhere(params: ReadonlyMap<string, string>): Where {
  */
 export function parseWhereX(name: string, text: string): Condition[] {
   const field = name.slice(WHERE_X.length);
-  if (!isIdentifier(field)) throw fail(name, `中的字段 ${quote(field)} 不存在`);
+  if (!isIdentifier(field)) throw refuse('FIELD_UNKNOWN', { param: name, field: quote(field) });
   return text.split('||').map((part) => {
     const m = /^([A-Z]+)-([\s\S]*)$/.exec(part);
     const op: Operator = m && isOperator(m[1]) ? m[1] : 'EQ';
@@ -47,32 +49,28 @@ export function parseWhereX(name: string, text: string): Condition[] {
 }
 
 function parseJson(text: string, paramName: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw fail(paramName, '的JSON数据格式错误');
-  }
+  return parseJsonParam(text, paramName);
 }
 
 /** The `where` JSON: an array of triples `["field", "op", value]` and raw condition strings. */
 export function parseWhereJson(text: string, paramName = 'where'): Condition[] {
   if (text.trim() === '') return [];
   const list = parseJson(text, paramName);
-  if (!Array.isArray(list)) throw fail(paramName, '应该是JSON数组，如[["id", ">=", 1], "id <= 10"]');
+  if (!Array.isArray(list)) throw refuse('WHERE_NOT_ARRAY', { param: paramName });
   // A bare triple (`["id", ">", 9]`) cannot be read as raw strings ("id" alone is no condition).
   const items: unknown[] = isTriple(list) ? [list] : list;
-  if (items.length > LIMITS.conditions) throw fail(paramName, `中的条件不能超过${LIMITS.conditions}个`);
+  if (items.length > LIMITS.conditions) throw refuse('CONDITIONS_TOO_MANY', { param: paramName, max: LIMITS.conditions });
   checkRawTotal(items.filter((i): i is string => typeof i === 'string'), paramName);
   return items.map((item, i) => {
     if (typeof item === 'string') return rawCondition(item, paramName);
     if (Array.isArray(item) && item.length === 3 && typeof item[0] === 'string') return triple(item[0], item[1], item[2], paramName);
-    throw fail(paramName, `中的第${i + 1}个条件格式错误：应该是["字段", "比较符", 值]或条件字符串`);
+    throw refuse('CONDITION_MALFORMED', { param: paramName, index: i + 1 });
   });
 }
 
 function checkRawTotal(raws: readonly string[], paramName: string): void {
   const total = raws.reduce((n, r) => n + r.length, 0);
-  if (total > MORE_LIMITS.rawTotalLength) throw fail(paramName, `中的条件字符串合计不能超过${MORE_LIMITS.rawTotalLength}个字符`);
+  if (total > MORE_LIMITS.rawTotalLength) throw refuse('RAW_TOTAL_TOO_LONG', { param: paramName, max: MORE_LIMITS.rawTotalLength });
 }
 
 function isTriple(list: unknown[]): boolean {
@@ -80,15 +78,15 @@ function isTriple(list: unknown[]): boolean {
 }
 
 function triple(field: unknown, op: unknown, value: unknown, paramName: string): Condition {
-  if (typeof field !== 'string' || !isIdentifier(field)) throw fail(paramName, `中的字段 ${quote(field)} 不存在`);
+  if (typeof field !== 'string' || !isIdentifier(field)) throw refuse('FIELD_UNKNOWN', { param: paramName, field: quote(field) });
   const operator = operatorOf(op);
-  if (!operator) throw fail(paramName, unknownOperator(show(op)));
+  if (!operator) throw refuse('OPERATOR_UNKNOWN', { param: paramName, op: show(op) });
   return { kind: 'compare', field, op: operator, value: normalizeValue(operator, value, paramName, field) };
 }
 
 /** A raw condition string, parsed and allow-listed now. */
 export function rawCondition(text: string, paramName = 'where'): Condition {
-  if (typeof text !== 'string') throw fail(paramName, `中的条件字符串 ${show(text)} 应该是字符串`);
+  if (typeof text !== 'string') throw refuse('RAW_NOT_STRING', { param: paramName, text: show(text) });
   return { kind: 'raw', text, expr: parseRaw(text, paramName) };
 }
 
@@ -98,10 +96,10 @@ export function whereFromInput(
   paramName = 'where',
 ): Where {
   const logic = input.logic ?? 'and';
-  if (logic !== 'and' && logic !== 'or') throw fail('logic', '应该是and或or');
+  if (logic !== 'and' && logic !== 'or') throw refuse('LOGIC_INVALID', { param: 'logic', value: show(logic) });
   const conditions = input.conditions ?? [];
   const raws = input.raw ?? [];
-  if (conditions.length + raws.length > LIMITS.conditions) throw fail(paramName, `中的条件不能超过${LIMITS.conditions}个`);
+  if (conditions.length + raws.length > LIMITS.conditions) throw refuse('CONDITIONS_TOO_MANY', { param: paramName, max: LIMITS.conditions });
   checkRawTotal(raws, paramName);
   return {
     logic,

@@ -12,8 +12,9 @@
  */
 import sqlParser from 'node-sql-parser/build/mysql.js';
 import { isIdentifier } from '../db/sql.js';
+import { refuse as refusal } from '../errors.js';
 import type { CompareOp, LikePart, RawExpr, RawLiteral, RawValue } from './ast.js';
-import { fail, quote, show } from './fail.js';
+import { quote, show } from './quote.js';
 import { FUNCTIONS } from './functions.js';
 import { likeParts } from './like.js';
 import { LIMITS } from './limits.js';
@@ -66,24 +67,24 @@ function extraClause(ast: Node): string | null {
 
 /** Parses and allow-lists one raw condition string; 400 (naming `param`) for anything else. */
 export function parseRaw(text: string, param = 'where'): RawExpr {
-  const head = `中的条件字符串 ${show(text)} `;
-  const scanned = scanRaw(text);
-  if (scanned) throw fail(param, `${head}${scanned}`);
+  const at = { param, text: show(text) };
+  const problem = scanRaw(text);
+  if (problem) throw refusal('RAW_UNSAFE', { ...at, problem });
   let ast: unknown;
   try {
     ast = parser.astify(PREFIX + text, OPTIONS);
   } catch (err) {
     const col = (err as { location?: { start?: { offset?: number } } }).location?.start?.offset;
-    const at = typeof col === 'number' ? `（第${Math.max(col - PREFIX.length, 0) + 1}个字符附近）` : '';
-    throw fail(param, `${head}不是合法的MySQL条件表达式${at}`);
+    if (typeof col !== 'number') throw refusal('RAW_SYNTAX', at);
+    throw refusal('RAW_SYNTAX_AT', { ...at, position: Math.max(col - PREFIX.length, 0) + 1 });
   }
-  if (Array.isArray(ast)) throw fail(param, `${head}不允许含有多条语句`);
+  if (Array.isArray(ast)) throw refusal('RAW_STATEMENTS', at);
   const clause = extraClause(ast as Node);
-  if (clause) throw fail(param, `${head}只能是WHERE条件，不允许 ${clause}`);
+  if (clause) throw refusal('RAW_CLAUSE', { ...at, clause });
   try {
     return predicate((ast as Node).where);
   } catch (err) {
-    if (err instanceof Refused) throw fail(param, `${head}不允许：${err.message}`);
+    if (err instanceof Refused) throw refusal('RAW_REFUSED', { ...at, what: err.message });
     throw err;
   }
 }

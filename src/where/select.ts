@@ -1,7 +1,8 @@
 /** Column lists: `select` / `fields` / `more_select`, comma-separated and validated. */
 import { isIdentifier } from '../db/sql.js';
 import type { TableInfo } from '../db/store.js';
-import { fail, quote } from './fail.js';
+import { refuse } from '../errors.js';
+import { quote } from './quote.js';
 import { MORE_LIMITS } from './limits.js';
 import { columnOf } from './validate.js';
 
@@ -13,9 +14,9 @@ export function parseSelect(text: string | undefined, paramName = 'select'): str
     .split(',')
     .map((n) => n.trim())
     .filter((n) => n !== '');
-  if (names.length > MORE_LIMITS.selectColumns) throw fail(paramName, `中的字段不能超过${MORE_LIMITS.selectColumns}个`);
+  if (names.length > MORE_LIMITS.selectColumns) throw refuse('SELECT_TOO_MANY', { param: paramName, max: MORE_LIMITS.selectColumns });
   for (const n of names) {
-    if (!isIdentifier(n)) throw fail(paramName, `中的字段 ${quote(n)} 不存在`);
+    if (!isIdentifier(n)) throw refuse('FIELD_UNKNOWN', { param: paramName, field: quote(n) });
   }
   return names.length ? [...new Set(names)] : null;
 }

@@ -1,13 +1,14 @@
 /** Checks of a Where against the table and the limits, before anything is compiled. */
 import type { Column, TableInfo } from '../db/store.js';
+import { refuse } from '../errors.js';
 import type { Condition, RawExpr, RawValue, Where } from './ast.js';
-import { fail, quote } from './fail.js';
+import { quote } from './quote.js';
 import { LIMITS } from './limits.js';
 
 /** The column of that name, or a 400 naming the parameter. */
 export function columnOf(table: TableInfo, name: string, param: string): Column {
   const col = table.byName.get(name);
-  if (!col) throw fail(param, `中的字段 ${quote(name)} 不存在`);
+  if (!col) throw refuse('FIELD_UNKNOWN', { param, field: quote(name) });
   return col;
 }
 
@@ -77,13 +78,13 @@ export function checkLimits(where: Where, param: string): void {
   while (stack.length) {
     const { c, depth } = stack.pop()!;
     if (c.kind === 'group') {
-      if (depth > LIMITS.depth) throw fail(param, `的嵌套不能超过${LIMITS.depth}层`);
+      if (depth > LIMITS.depth) throw refuse('NESTING_TOO_DEEP', { param, max: LIMITS.depth });
       for (const i of c.items) stack.push({ c: i, depth: depth + 1 });
       continue;
     }
-    if (c.kind === 'raw' && c.text.length > LIMITS.rawLength) throw fail(c.param ?? param, `中的条件字符串不能超过${LIMITS.rawLength}个字符`);
-    if (depth - 1 + conditionDepth(c) > LIMITS.depth) throw fail(c.param ?? param, `的嵌套不能超过${LIMITS.depth}层`);
+    if (c.kind === 'raw' && c.text.length > LIMITS.rawLength) throw refuse('RAW_TOO_LONG', { param: c.param ?? param, max: LIMITS.rawLength });
+    if (depth - 1 + conditionDepth(c) > LIMITS.depth) throw refuse('NESTING_TOO_DEEP', { param: c.param ?? param, max: LIMITS.depth });
     count += conditionCount(c);
-    if (count > LIMITS.conditions) throw fail(param, `中的条件不能超过${LIMITS.conditions}个`);
+    if (count > LIMITS.conditions) throw refuse('CONDITIONS_TOO_MANY', { param, max: LIMITS.conditions });
   }
 }

@@ -4,8 +4,9 @@
  * would compare a number with a text column as text, MySQL as numbers, SQL Server would fail.
  */
 import type { Column } from '../db/store.js';
+import { refuse } from '../errors.js';
 import type { Operator, Scalar } from './ast.js';
-import { fail, quote, show } from './fail.js';
+import { quote, show } from './quote.js';
 import { LIMITS } from './limits.js';
 import { isListOperator, isRangeOperator } from './operators.js';
 
@@ -18,6 +19,13 @@ export function columnType(col: Column): ValueType {
   if (col.kind === 'datetime') return col.rawType === 'year' ? 'number' : 'datetime';
   if (col.kind === 'text') return 'text';
   return 'any';
+}
+
+/** Length of text in characters (code points), as the platform and MySQL's CHAR_LENGTH count it. */
+export function textLength(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
 }
 
 export function isScalar(v: unknown): v is Scalar {
@@ -59,12 +67,13 @@ export function coerce(value: string | number | boolean, type: ValueType): strin
   }
 }
 
-const TYPE_NAMES: Record<ValueType, string> = { number: '数值', text: '文本', datetime: '日期时间', any: '值' };
+/** How messages name a type (and NULL, for raw expressions). */
+export const TYPE_NAMES: Record<ValueType | 'null', string> = { number: '数值', text: '文本', datetime: '日期时间', any: '值', null: 'NULL' };
 
 /** `coerce`, or a 400 naming the parameter, the field and the value. */
 export function coerceOrFail(value: string | number | boolean, type: ValueType, param: string, field: string): string | number {
   const v = coerce(value, type);
-  if (v === null) throw fail(param, `中字段 ${quote(field)} 的值 ${show(value)} 不是${TYPE_NAMES[type]}`);
+  if (v === null) throw refuse('VALUE_WRONG_TYPE', { param, field: quote(field), value: show(value), type: TYPE_NAMES[type] });
   return v;
 }
 
@@ -78,20 +87,20 @@ function splitList(text: string): string[] {
  * otherwise. Idempotent, so hand-built conditions are checked the same way.
  */
 export function normalizeValue(op: Operator, value: unknown, param: string, field: string): Scalar | Scalar[] {
-  const where = `中字段 ${quote(field)} 的${op}`;
+  const at = { param, field: quote(field), op };
   if (value === undefined) value = null;
   if (isListOperator(op) || isRangeOperator(op)) {
     let list: unknown[];
     if (Array.isArray(value)) list = value;
     else if (typeof value === 'string') list = splitList(value);
     else if (isScalar(value)) list = [value];
-    else throw fail(param, `${where}值应该是数组或逗号分隔的字符串`);
-    if (!list.every(isScalar)) throw fail(param, `${where}值只能是数字、字符串、布尔值或null，不能嵌套数组或对象`);
-    if (isRangeOperator(op) && list.length !== 2) throw fail(param, `${where}需要恰好两个值，但现在有${list.length}个`);
-    if (list.length === 0) throw fail(param, `${where}值列表不能为空`);
-    if (list.length > LIMITS.inValues) throw fail(param, `${where}值不能超过${LIMITS.inValues}个`);
+    else throw refuse('OPERAND_NOT_LIST', at);
+    if (!list.every(isScalar)) throw refuse('OPERAND_LIST_NESTED', at);
+    if (isRangeOperator(op) && list.length !== 2) throw refuse('OPERAND_NOT_PAIR', { ...at, count: list.length });
+    if (list.length === 0) throw refuse('OPERAND_LIST_EMPTY', at);
+    if (list.length > LIMITS.inValues) throw refuse('OPERAND_LIST_TOO_LONG', { ...at, max: LIMITS.inValues });
     return list;
   }
-  if (!isScalar(value)) throw fail(param, `${where}值应该是单个值，不能是数组或对象`);
+  if (!isScalar(value)) throw refuse('OPERAND_NOT_SCALAR', at);
   return value;
 }

@@ -8,7 +8,7 @@ const SECRET = 'my_app_secret_for_tests';
 
 const sign = (params: Record<string, string>) => dynamicSign(new Map(Object.entries({ ...params, app_key: APP_KEY })), SECRET);
 
-describe('dynamic signature: the test vectors of PROTOCOL.md §2', () => {
+describe('dynamic signature: the test vectors of docs/PROTOCOL.md §2', () => {
   it('App.Hello.World', () => {
     expect(sign({ s: 'App.Hello.World', name: 'dogstar' })).toBe('271BBC3007C1F14D4FE54DAA05D4EC34');
   });

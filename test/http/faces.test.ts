@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MAX_JSON_DEPTH } from '../../src/body.js';
+import { MAX_JSON_DEPTH } from '../../src/json.js';
 import { md5 } from '../../src/crypto.js';
 import { payloadSign } from '../../src/guards/sign.js';
 import { createServer, listen, type ServerOptions, type YesgraphServer } from '../../src/server.js';

@@ -166,12 +166,12 @@ describe.each(kinds)('legacy face on %s', (kind) => {
       expect(b.body).toMatchObject({ ret: 400, msg: '客户端非法请求：参数不是合法的UTF-8编码' });
     });
 
-    it('a member session that names nobody (401) and a uuid without token (400)', async () => {
+    it('a member session that names nobody (400) and a uuid without token (400); test/legacy/rules-caller.test.ts has the rest', async () => {
       expect(await t.legacy({ s: 'App.Hello.World', uuid: 'A'.repeat(32), token: 'b'.repeat(64) })).toMatchObject({
-        ret: 401,
-        msg: '客户端非法请求：用户未登录，或登录凭证已过期',
+        ret: 400,
+        msg: '客户端非法请求：非法请求，参数错误',
       });
-      expect(await t.legacy({ s: 'App.Hello.World', uuid: 'A'.repeat(32) })).toMatchObject({ ret: 400, msg: '客户端非法请求：非法uuid' });
+      expect(await t.legacy({ s: 'App.Hello.World', uuid: 'A'.repeat(32) })).toMatchObject({ ret: 400, msg: '客户端非法请求：缺少必要参数token' });
     });
   });
 

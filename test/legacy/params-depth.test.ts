@@ -4,7 +4,7 @@
  * nested as deep are refused with a 400 by their own rules.
  */
 import { describe, expect, it } from 'vitest';
-import { MAX_JSON_DEPTH } from '../../src/body.js';
+import { MAX_JSON_DEPTH } from '../../src/json.js';
 import { dynamicSign } from '../../src/guards/sign.js';
 import { BASE, signedParams, useServer, type Envelope } from '../support/server.js';
 import { storeKinds } from '../support/stores.js';
@@ -59,5 +59,20 @@ describe.each(kinds)('JSON nesting on the legacy face (main store on %s)', (kind
       expect(body.ret).toBe(400);
       expect(body.msg).toMatch(/^客户端非法请求：参数where/);
     }
+  });
+});
+
+describe.each(kinds)('JSON-valued parameters nested 25,000 deep (%s)', (kind) => {
+  const t = useServer(kind);
+
+  it.each(['where', 'order', 'more_data'])('refuses a deep %s with a 400 naming it', async (name) => {
+    // 25,000 levels fit the test body limit and overflowed order's parser before the bound.
+    const deep = '['.repeat(25_000) + ']'.repeat(25_000);
+    const call: Record<string, string> = name === 'more_data' ? { s: 'App.Market_Message.Post', message_content: 'x' } : { s: 'App.DB_MsSQL_Data.FreeTree', db_mark: 'none', model_name: 'T' };
+    // A JSON body carries it unescaped (the value is a string, so the body itself is shallow).
+    const body = JSON.stringify(Object.fromEntries(signedParams({ ...call, [name]: deep }, t.app)));
+    const res = await t.fetch(new Request(`${BASE}/`, { method: 'POST', body, headers: { 'content-type': 'application/json' } }));
+    const env = (await res.json()) as Envelope;
+    expect(env).toMatchObject({ ret: 400, data: {}, msg: `客户端非法请求：参数${name}的JSON数据嵌套不能超过${MAX_JSON_DEPTH}层` });
   });
 });

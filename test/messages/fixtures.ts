@@ -21,7 +21,7 @@ export async function insertComments(store: Store, appId: number, key: string, r
   }
 }
 
-/** The thread of seed 001's example answer. */
+/** The thread of the comment example (docs/PROTOCOL.md §6.4). */
 export const SEED_ROWS: readonly Row[] = [
   { id: 8, pid: 0, time: '2018-12-02 11:21:27' },
   { id: 9, pid: 0, time: '2018-12-02 11:21:28' },

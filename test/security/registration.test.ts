@@ -133,3 +133,22 @@ describe.each(kinds)('database registrations under the default address policy (%
   });
 });
 
+
+describe.each(kinds.filter((k) => k === 'mysql'))('a registration refused when its pool opens (%s main store)', (kind) => {
+  const t = useServer(kind, { dbTargets: DEFAULT_TARGET_POLICY });
+
+  it('answers err_code 1 with an error id through FreeTree, not a 500', async () => {
+    const target = await freshDatabase('mysql');
+    const open = new DatabaseRegistry(t.rt.main, new SecretBox('test-secret-key-0123456789'), { allow: parseAllowList('127.0.0.1:3306'), allowPublic: true });
+    try {
+      await open.add(t.app.id, 'now_refused', target.url);
+      const env = await t.legacy({ s: 'App.DB_MsSQL_Data.FreeTree', db_mark: 'now_refused', model_name: 'T' });
+      expect(env.ret).toBe(200);
+      expect(env.data.err_code).toBe(1);
+      expect(JSON.stringify(env)).not.toMatch(DRIVER_WORDS);
+    } finally {
+      await open.closeAll();
+      await target.drop();
+    }
+  });
+});

@@ -2,7 +2,7 @@
 import { ident, join, raw, sql } from '../../src/db/sql.js';
 import type { Store } from '../../src/db/store.js';
 
-/** The rows of seed 002's TestTable: id, name, quantity, parent_id. */
+/** The rows of the TestTable of docs/PROTOCOL.md §6.7: id, name, quantity, parent_id. */
 export const SEED_ROWS: ReadonlyArray<readonly [number, string, number, number | null]> = [
   [4, '小白V6', 27, null],
   [5, '小白接口V5', 674, 0],

@@ -20,7 +20,7 @@ const testTable = tableInfo('TestTable', [
   column('parent_id', 'integer', 'int'),
 ]);
 
-/** The plan of seed 002's requests: where=[["id", ">=", "1"]], order=["id DESC"]. */
+/** The plan of the tree example's requests (docs/PROTOCOL.md §6.7): where=[["id", ">=", "1"]], order=["id DESC"]. */
 const seedPlan: TreePlan = {
   table: testTable,
   parentField: 'parent_id',

@@ -12,7 +12,7 @@ describe('compileWhere: operators and value forms (golden SQL per dialect)', () 
     expect(where('[]')).toEqual({ sqlite: '1=1', mysql: '1=1', mssql: '1=1', params: [] });
   });
 
-  it('EQ and its symbol; a numeric string becomes a number for an integer column (seed 002)', () => {
+  it('EQ and its symbol; a numeric string becomes a number for an integer column (the tree example)', () => {
     const expected = { sqlite: '"id" >= ?', mysql: '`id` >= ?', mssql: '[id] >= @p1', params: [1] };
     expect(where('[["id", ">=", "1"]]')).toEqual(expected);
     expect(where('[["id", "GE", 1]]')).toEqual(expected);
@@ -217,7 +217,7 @@ describe('compileWhere: refusals', () => {
   it('checks hand-built conditions the same way', () => {
     const bad: Condition = { kind: 'compare', field: 'id', op: 'SOUNDS' as never, value: 1 };
     expect(badRequestOf(() => compileWhere({ logic: 'and', items: [bad] }, items, dialects.mysql))).toMatch(/^客户端非法请求：参数where中的比较符 "SOUNDS" 不支持（/);
-    expect(badRequestOf(() => compileWhere({ logic: 'xor' as never, items: [] }, items, dialects.mysql))).toBe('客户端非法请求：参数logic应该是and或or');
+    expect(badRequestOf(() => compileWhere({ logic: 'xor' as never, items: [] }, items, dialects.mysql))).toBe('客户端非法请求：参数logic应该是and或or，但现在logic = "xor"');
   });
 
   it('names the parameter given', () => {

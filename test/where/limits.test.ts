@@ -18,9 +18,9 @@ describe('limits', () => {
     const raw = Array.from({ length: 51 }, (_, i) => `id <> ${i}`).join(' AND ');
     expect(badRequestOf(() => compile(parseWhereJson(JSON.stringify([raw, raw]))))).toBe('客户端非法请求：参数where中的条件不能超过100个');
     const params = new Map(Array.from({ length: 101 }, (_, i) => [`where_c${i}`, '1']));
-    expect(badRequestOf(() => readWhere(params))).toBe('客户端非法请求：参数where_X的条件不能超过100个');
+    expect(badRequestOf(() => readWhere(params))).toBe('客户端非法请求：参数where_X中的条件不能超过100个');
     expect(badRequestOf(() => readWhere(new Map([['where_id', Array.from({ length: 101 }, () => 'GT-1').join('||')]])))).toBe(
-      '客户端非法请求：参数where_X的条件不能超过100个',
+      '客户端非法请求：参数where_X中的条件不能超过100个',
     );
     expect(badRequestOf(() => whereFromInput({ raw: Array.from({ length: 101 }, () => 'id = 1') }))).toBe('客户端非法请求：参数where中的条件不能超过100个');
   });

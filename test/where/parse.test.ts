@@ -63,7 +63,7 @@ describe('readWhere', () => {
     expect(badRequestOf(() => compileWhere(w2, items, dialects.sqlite))).toBe('客户端非法请求：参数where_qty中字段 qty 的值 "abc" 不是数值');
   });
 
-  it('compiles where_X like the equivalent where JSON (seed 003 example)', () => {
+  it('compiles where_X like the equivalent where JSON (the FreePopOne example)', () => {
     const viaX = golden((d) => compileWhere(readWhere(params({ where_qty: 'GT-2000||LT-2020', where_name: 'LIKE-小白' })), items, d));
     const viaJson = golden((d) =>
       compileWhere(readWhere(params({ where: '[["qty", "GT", 2000], ["qty", "LT", 2020], ["name", "LIKE", "小白"]]' })), items, d),
@@ -107,6 +107,6 @@ describe('whereFromInput (GraphQL face)', () => {
     expect(badRequestOf(() => whereFromInput({ conditions: [{ field: 'id', op: 'IN', value: { a: 1 } }] }))).toBe(
       '客户端非法请求：参数where中字段 id 的IN值应该是数组或逗号分隔的字符串',
     );
-    expect(badRequestOf(() => whereFromInput({ logic: 'nand' as never }))).toBe('客户端非法请求：参数logic应该是and或or');
+    expect(badRequestOf(() => whereFromInput({ logic: 'nand' as never }))).toBe('客户端非法请求：参数logic应该是and或or，但现在logic = "nand"');
   });
 });

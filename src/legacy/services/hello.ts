@@ -1,10 +1,10 @@
-import { hello } from '../../operations/hello.js';
-import { str } from '../rules.js';
+import { hello, helloInput } from '../../operations/hello.js';
+import { rule } from '../rules.js';
 import { defineService } from '../service.js';
 
 export const helloWorld = defineService({
   name: 'App.Hello.World',
   summary: 'Greets the caller: proves app key, signature and envelope.',
-  params: { name: str({ default: 'YesApi', max: 50, description: 'who to greet' }) },
+  params: { name: rule(helloInput.shape.name, 'who to greet') },
   run: (ctx, p) => hello(ctx, p),
 });

@@ -4,9 +4,10 @@ import { addNewDatabaseConfig } from './databases.js';
 import { helloWorld } from './hello.js';
 import { messagePost, messageShow } from './messages.js';
 import { freeTreeService } from './tree.js';
-import { userCheck, userLogin, userLogout, userRegister } from './user.js';
+import { transferService } from './transfer.js';
+import { memberCheck, memberLogin, memberLogout, memberRegister } from './members.js';
 
-export const SERVICES: readonly Service[] = [helloWorld, userRegister, userLogin, userCheck, userLogout, addNewDatabaseConfig, freeTreeService, messagePost, messageShow];
+export const SERVICES: readonly Service[] = [helloWorld, memberRegister, memberLogin, memberCheck, memberLogout, addNewDatabaseConfig, freeTreeService, transferService, messagePost, messageShow];
 
 const byName = new Map(SERVICES.map((s) => [s.name.toLowerCase(), s]));
 

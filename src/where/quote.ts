@@ -1,10 +1,5 @@
-/** Every problem with user text is a 400 that names the parameter: `客户端非法请求：参数<p>…`. */
+/** Quoting of user text inside the condition language's 400s (registered in src/errors.ts). */
 import { isIdentifier } from '../db/sql.js';
-import { badRequest, type ProtocolError } from '../errors.js';
-
-export function fail(param: string, detail: string): ProtocolError {
-  return badRequest(`参数${param}${detail}`);
-}
 
 /** User text inside a message: JSON-quoted (so control characters show) and cut short. */
 export function show(text: unknown): string {

@@ -1,12 +1,24 @@
 /**
- * Comments (App.Market_Message.Show / .Post): `messages` pages top-level comments, and
+ * Messages (App.Market_Message.Show / .Post): `messages` pages top-level messages, and
  * `Comment.children` is recursive, so a client nests it as deep as it wants within the
  * server's depth limit; threads themselves stop at three levels. Each level is one statement,
- * batched by the request's `messages.children` loader.
+ * batched by the request's `messages.children` loader. The type keeps its published name
+ * `Comment`.
  */
 import { z } from 'zod';
-import { MESSAGE_LIMITS, openMessages, postMessage, type Message, type MessageOrder, type Messages, type PageQuery } from '../operations/messages.js';
-import { checkColumns, type Scalar } from '../where/index.js';
+import {
+  openMessages,
+  pageInput,
+  postInput,
+  postMessage,
+  THREAD_DEPTH,
+  type Message,
+  type MessageOrder,
+  type Messages,
+  type PageQuery,
+} from '../operations/messages.js';
+import { checkColumns, dataObject } from '../where/index.js';
+import { argsOf, defaultOf } from './args.js';
 import { builder } from './builder.js';
 import { BusinessError } from './business-error.js';
 import { opOf } from './context.js';
@@ -22,10 +34,6 @@ interface PageParent {
   readonly query: PageQuery;
   readonly messages: Messages;
 }
-
-/** Lengths in characters (code points), as the legacy face counts them. */
-const chars = (max: number, min = 0) =>
-  z.string().refine((s) => [...s].length >= min && [...s].length <= max, `must be ${min} to ${max} characters long`);
 
 const MessageOrderEnum = builder.enumType('MessageOrder', {
   description: 'Order of comments, and of the replies under each: by post time, then id.',
@@ -56,16 +64,17 @@ Comment.implement({
       nullable: true,
       description: 'An extra column of okayapi_message (as more_select answers it: integers as numbers, other values as text).',
       args: { column: t.arg.string({ required: true }) },
-      resolve: (p, { column }) => {
+      resolve: async (p, { column }) => {
         checkColumns([column], p.messages.columns, 'column');
-        return p.message.values[column];
+        if (Object.hasOwn(p.message.values, column)) return p.message.values[column];
+        return (await p.messages.find(p.message.id))?.values[column] ?? null;
       },
     }),
     children: t.field({
       type: [Comment],
       description: 'The replies, in the order of the page. Empty on level 3.',
       resolve: async (p) =>
-        p.level >= MESSAGE_LIMITS.depth
+        p.level >= THREAD_DEPTH
           ? []
           : inThread({ level: p.level + 1, order: p.order, messages: p.messages })(await p.messages.children(p.message, p.order)),
     }),
@@ -87,16 +96,16 @@ builder.queryField('messages', (t) =>
   t.field({
     type: MessagePage,
     description: 'App.Market_Message.Show: a page of top-level comments; nest `children` for the replies.',
-    args: {
-      key: t.arg.string({ description: 'Exact message_key; every key when absent.', validate: chars(MESSAGE_LIMITS.key) }),
-      order: t.arg({ type: MessageOrderEnum, defaultValue: 'oldest' }),
-      page: t.arg.int({ defaultValue: 1, validate: z.number().int().min(1).max(MESSAGE_LIMITS.page) }),
-      perpage: t.arg.int({ defaultValue: 10, validate: z.number().int().min(1).max(MESSAGE_LIMITS.perpage) }),
-    },
-    resolve: async (_root, args, ctx) => ({
-      messages: await openMessages(opOf(ctx)),
-      query: { key: args.key ?? undefined, order: args.order ?? 'oldest', page: args.page ?? 1, perpage: args.perpage ?? 10 },
-    }),
+    args: t.validate(
+      {
+        key: t.arg.string({ description: 'Exact message_key; every key when absent.' }),
+        order: t.arg({ type: MessageOrderEnum, defaultValue: defaultOf(pageInput.shape.order) }),
+        page: t.arg.int({ defaultValue: defaultOf(pageInput.shape.page) }),
+        perpage: t.arg.int({ defaultValue: defaultOf(pageInput.shape.perpage) }),
+      },
+      argsOf(pageInput),
+    ),
+    resolve: async (_root, args, ctx) => ({ messages: await openMessages(opOf(ctx)), query: { ...args, key: args.key ?? undefined } }),
   }),
 );
 
@@ -105,30 +114,22 @@ builder.mutationField('postMessage', (t) =>
     type: Comment,
     description: 'App.Market_Message.Post: a comment, or a reply to one of the first two levels under the same key.',
     errors: { types: [BusinessError] },
-    args: {
-      content: t.arg.string({ required: true, validate: chars(MESSAGE_LIMITS.content, 1) }),
-      nickname: t.arg.string({ defaultValue: '', validate: chars(MESSAGE_LIMITS.nickname) }),
-      key: t.arg.string({ defaultValue: '', validate: chars(MESSAGE_LIMITS.key) }),
-      parentId: t.arg.int({ defaultValue: 0, description: '0 for a top-level comment.', validate: z.number().int().min(0) }),
-      moreData: t.arg({
-        type: 'JSON',
-        description: 'Extra columns, e.g. {"site": "x"}; system columns in it are ignored.',
-        validate: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
-      }),
-    },
+    args: t.validate(
+      {
+        content: t.arg.string({ required: true }),
+        nickname: t.arg.string({ defaultValue: defaultOf(postInput.shape.nickname) }),
+        key: t.arg.string({ defaultValue: defaultOf(postInput.shape.key) }),
+        parentId: t.arg.int({ defaultValue: defaultOf(postInput.shape.parentId), description: '0 for a top-level comment.' }),
+        moreData: t.arg({ type: 'JSON', description: 'Extra columns, e.g. {"site": "x"}; system columns in it are ignored.' }),
+      },
+      // moreData's shape is the condition language's (dataObject), as for the legacy more_data.
+      argsOf(postInput.extend({ moreData: z.unknown().optional() })),
+    ),
     resolve: async (_root, args, ctx) => {
       const op = opOf(ctx);
-      const posted = await postMessage(op, {
-        content: args.content,
-        nickname: args.nickname ?? '',
-        key: args.key ?? '',
-        parentId: args.parentId ?? 0,
-        moreData: (args.moreData as Record<string, Scalar> | null | undefined) ?? null,
-      });
-      const messages = await openMessages(op);
-      const message = await messages.find(posted.id);
-      if (!message) throw new Error(`comment ${posted.id} vanished after its INSERT`);
-      return { message, level: posted.level, order: 'oldest' as const, messages };
+      const { moreData, ...input } = args;
+      const posted = await postMessage(op, { ...input, moreData: moreData === null || moreData === undefined ? null : dataObject(moreData, 'moreData') });
+      return { message: posted.message, level: posted.level, order: 'oldest' as const, messages: await openMessages(op) };
     },
   }),
 );

@@ -1,6 +1,6 @@
 /** Members on the GraphQL face: register, login, logout, and `me` (null for a guest). */
-import { z } from 'zod';
-import { login, logout, register } from '../operations/members.js';
+import { credentialsInput, login, logout, register } from '../operations/members.js';
+import { argsOf } from './args.js';
 import { builder } from './builder.js';
 import { BusinessError } from './business-error.js';
 import { opOf } from './context.js';
@@ -19,11 +19,6 @@ const Session = builder.objectRef<{ uuid: string; token: string; role: string }>
   }),
 });
 
-const credentials = {
-  username: z.string().min(1).max(50),
-  password: z.string().regex(/^[0-9a-f]{32}$/, 'must be the lower-case md5 of the password'),
-};
-
 builder.queryField('me', (t) =>
   t.field({
     type: Member,
@@ -41,20 +36,14 @@ builder.mutationFields((t) => ({
     type: Member,
     description: 'App.User.Register',
     errors: { types: [BusinessError] },
-    args: {
-      username: t.arg.string({ required: true, validate: credentials.username }),
-      password: t.arg.string({ required: true, validate: credentials.password }),
-    },
+    args: t.validate({ username: t.arg.string({ required: true }), password: t.arg.string({ required: true }) }, argsOf(credentialsInput)),
     resolve: (_root, args, ctx) => register(opOf(ctx), args),
   }),
   login: t.field({
     type: Session,
     description: 'App.User.Login',
     errors: { types: [BusinessError] },
-    args: {
-      username: t.arg.string({ required: true, validate: credentials.username }),
-      password: t.arg.string({ required: true, validate: credentials.password }),
-    },
+    args: t.validate({ username: t.arg.string({ required: true }), password: t.arg.string({ required: true }) }, argsOf(credentialsInput)),
     resolve: (_root, args, ctx) => login(opOf(ctx), args),
   }),
   logout: t.boolean({
