@@ -63,7 +63,7 @@ describe.each(kinds)('raw HTTP (main store on %s)', (kind) => {
     expect(envelope(res!.body)).toMatchObject({ ret: 409, msg: '客户端非法请求：签名错误', _auth: '' });
   });
 
-  it('answers seed 002 sent with raw spaces in `where` and `order`', async () => {
+  it('answers the tree example sent with raw spaces in `where` and `order`', async () => {
     const query = rawQuery({
       s: 'App.DB_MsSQL_Data.FreeTree',
       model_name: 'TestTable',
