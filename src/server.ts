@@ -5,7 +5,8 @@
  */
 import type { Server } from 'node:http';
 import { decodeUtf8, readBody } from './body.js';
-import { ProtocolError } from './errors.js';
+import { message, ProtocolError } from './errors.js';
+import { fastGraphQL } from './graphql/fast-path.js';
 import { guardRequest, protocolGraphQLError } from './graphql/guard.js';
 import { createGraphQL, type Yoga } from './graphql/yoga.js';
 import { nodeListener } from './http/bridge.js';
@@ -56,6 +57,8 @@ export function createServer(rt: Runtime, options: ServerOptions = {}): Yesgraph
     }
     if (!body) return yoga.fetch(request, { guard: await guardRequest(rt, request.headers, url.search.slice(1)) });
     const guard = await guardRequest(rt, request.headers, text);
+    const fast = await fastGraphQL(yoga, request, text, { guard });
+    if (fast) return fast;
     const forwarded = new Request(request.url, { method: 'POST', headers: request.headers, body });
     return yoga.fetch(forwarded, { guard });
   }
@@ -73,7 +76,7 @@ export function createServer(rt: Runtime, options: ServerOptions = {}): Yesgraph
   function fault(pathname: string, err: unknown): Response {
     const errorId = logFault(rt.log, err, 'request failed');
     if (pathname !== GRAPHQL_PATH) return legacyFault(errorId);
-    return json(500, { errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR', errorId } }] });
+    return json(500, { errors: [{ message: message('GRAPHQL_FAULT'), extensions: { code: 'INTERNAL_SERVER_ERROR', errorId } }] });
   }
 
   return {
