@@ -11,7 +11,7 @@
  */
 const LAYERS = [
   { name: 'entry', path: '^src/(main|cli|serve|demo)\\.ts$|^src/cli/' },
-  { name: 'faces', path: '^src/(legacy|graphql|http)/|^src/(server|body)\\.ts$' },
+  { name: 'faces', path: '^src/(legacy|graphql|http)/|^src/(server|body|refusal)\\.ts$' },
   { name: 'runtime', path: '^src/(runtime|config)\\.ts$' },
   { name: 'guards', path: '^src/guards/' },
   { name: 'operations', path: '^src/operations/' },
@@ -42,8 +42,8 @@ module.exports = {
     },
     {
       name: 'db-knows-no-protocol',
-      comment: 'The store classifies engine errors; mapping them to a ret belongs above it (issue 10).',
-      severity: 'warn',
+      comment: 'The store classifies engine errors; mapping them to a ret belongs to the faces (src/refusal.ts).',
+      severity: 'error',
       from: { path: '^src/db/' },
       to: { path: '^src/errors\\.ts$' },
     },

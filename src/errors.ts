@@ -184,25 +184,6 @@ export function refuse<K extends RefusalKey>(key: K, ...[vars]: VarsArg<(typeof 
   return new ProtocolError(ret, PREFIX + render(template, vars), key);
 }
 
-/**
- * The database refused a value of a write (out of range, too long, wrong type, NULL): the
- * caller's input was wrong, so both faces answer a 400. The engine's message stays in `cause`,
- * for debugging; it is never answered.
- */
-export class ValueRejectedError extends Error {
-  constructor(cause: unknown) {
-    super('the database refused a value', { cause });
-    this.name = 'ValueRejectedError';
-  }
-}
-
-/** The protocol answer for an error a caller caused, or null for a server fault. */
-export function protocolErrorOf(err: unknown): ProtocolError | null {
-  if (err instanceof ProtocolError) return err;
-  if (err instanceof ValueRejectedError) return refuse('VALUE_REJECTED');
-  return null;
-}
-
 /** Messages that are not refusals: the `msg` of an accepted call and of a server fault. */
 export const MESSAGES = {
   CALL_ACCEPTED: '当前请求接口：{service}',

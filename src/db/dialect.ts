@@ -35,6 +35,19 @@ export interface Dialect extends RenderDialect {
    * statement), a migration that fails halfway leaves its first statements applied.
    */
   readonly supportsTransactionalDdl: boolean;
+  /**
+   * A read that locks the rows it returns until the transaction ends: `hint` goes after the
+   * table name (SQL Server), `suffix` at the end of the SELECT (MySQL's FOR UPDATE). SQLite
+   * needs neither: a write transaction already holds the database's one write lock.
+   */
+  readonly rowLock: { readonly hint: Sql; readonly suffix: Sql };
+  /**
+   * An integer bound exactly whatever its size: drivers bind a BigInt or a string as text, and
+   * MySQL computes `bigint_column - '1'` in DOUBLE (2^53 + 1 − 1 would be stored as 2^53 − 1).
+   */
+  integerParam(value: bigint): Sql;
+  /** An integer column read exactly: as text where the driver would answer a lossy JS number. */
+  exactInteger(column: Sql): Sql;
   /** `SELECT … FOR UPDATE SKIP LOCKED` (or an equivalent hint) is available. */
   readonly supportsSkipLocked: boolean;
   /** An error code this engine raises for a deadlock or lock wait timeout: retry the transaction. */

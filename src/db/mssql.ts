@@ -10,8 +10,8 @@
  */
 import mssql from 'mssql';
 import { escapeLikeWith, integer, type Dialect } from './dialect.js';
-import { raw, sql, type Rendered } from './sql.js';
-import { BaseStore, classifyType, type Column, type ExecResult, type Executor, type MigrationSession, type Row } from './store.js';
+import { empty, raw, sql, type Rendered } from './sql.js';
+import { BaseStore, classifyType, OutcomeUnknownError, type Column, type ExecResult, type Executor, type MigrationSession, type Row } from './store.js';
 
 export const mssqlDialect: Dialect = {
   name: 'mssql',
@@ -26,6 +26,11 @@ export const mssqlDialect: Dialect = {
   functionNames: { LENGTH: 'LEN' },
   supportsTransactionalDdl: true,
   // READPAST with UPDLOCK, ROWLOCK is the SQL Server equivalent of SKIP LOCKED.
+  // UPDLOCK is held to the end of the transaction; ROWLOCK keeps it from escalating.
+  rowLock: { hint: raw(' WITH (UPDLOCK, ROWLOCK)'), suffix: empty },
+  integerParam: (value) => sql`CAST(${value.toString()} AS BIGINT)`,
+  // The driver answers BIGINT as text already.
+  exactInteger: (column) => column,
   supportsSkipLocked: true,
   // mssql's RequestError carries the server's error number.
   isRetryableConflict: (err) => [1205, 1222].includes((err as { number?: number })?.number ?? 0),
@@ -91,6 +96,21 @@ export class MssqlStore extends BaseStore<mssql.Transaction> {
     const res = await this.request(r, tx);
     const affected = res.rowsAffected.reduce((a, b) => a + b, 0);
     return { affectedRows: affected, insertId: null };
+  }
+
+  /** A connection lost during COMMIT leaves the outcome unknown: SQL Server offers no way to ask. */
+  override async transactionKnownOutcome<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
+    let committing = false;
+    try {
+      return await this.transaction(async (tx) => {
+        const result = await fn(tx);
+        committing = true;
+        return result;
+      });
+    } catch (err) {
+      if (committing) throw new OutcomeUnknownError({ cause: err });
+      throw err;
+    }
   }
 
   async transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {

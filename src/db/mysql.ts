@@ -11,7 +11,9 @@
  */
 import mysql from 'mysql2/promise';
 import { escapeLikeWith, integer, type Dialect } from './dialect.js';
-import { raw, sql, type Rendered } from './sql.js';
+import type { Logger } from '../logger.js';
+import { xaTransaction } from './mysql-xa.js';
+import { empty, raw, sql, type Rendered } from './sql.js';
 import {
   BaseStore,
   classifyType,
@@ -39,6 +41,10 @@ export const mysqlDialect: Dialect = {
   // https://dev.mysql.com/doc/refman/8.0/en/implicit-commit.html
   supportsTransactionalDdl: false,
   // MariaDB 10.6+ and MySQL 8.0+.
+  rowLock: { hint: empty, suffix: raw(' FOR UPDATE') },
+  integerParam: (value) => sql`CAST(${value.toString()} AS SIGNED)`,
+  // bigNumberStrings answers BIGINT as text already.
+  exactInteger: (column) => column,
   supportsSkipLocked: true,
   isRetryableConflict: (err) => {
     const errno = (err as { errno?: number })?.errno;
@@ -96,6 +102,11 @@ export class MysqlStore extends BaseStore<mysql.PoolConnection> {
     const [res] = await c.execute({ sql: r.text, values: r.params.map(bindable) });
     const h = res as mysql.ResultSetHeader;
     return { affectedRows: h.affectedRows ?? 0, insertId: h.insertId ? Number(h.insertId) : null };
+  }
+
+  /** An XA transaction, settled from another connection when COMMIT's answer is lost (mysql-xa.ts). */
+  override transactionKnownOutcome<T>(fn: (tx: Executor) => Promise<T>, log: Logger): Promise<T> {
+    return xaTransaction(this, log, fn);
   }
 
   async transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {

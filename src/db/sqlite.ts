@@ -11,7 +11,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { sqlDateTime } from './datetime.js';
 import { escapeLikeWith, integer, type Dialect } from './dialect.js';
-import { raw, sql } from './sql.js';
+import { empty, raw, sql } from './sql.js';
 import {
   BaseStore,
   classifyType,
@@ -37,6 +37,10 @@ export const sqliteDialect: Dialect = {
   likeEscapeClause: raw(` ESCAPE '!'`),
   functionNames: {},
   supportsTransactionalDdl: true,
+  rowLock: { hint: empty, suffix: empty },
+  // better-sqlite3 binds a BigInt as a 64-bit integer, but answers integers as JS numbers.
+  integerParam: (value) => sql`${value}`,
+  exactInteger: (column) => sql`CAST(${column} AS TEXT)`,
   supportsSkipLocked: false,
   isRetryableConflict: (err) => (err as { code?: string })?.code === 'SQLITE_BUSY',
   // https://www.sqlite.org/rescode.html: NOT NULL and CHECK constraints, datatype mismatch.

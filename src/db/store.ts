@@ -2,11 +2,31 @@
  * The one interface every engine implements. A Store is a pooled connection to one database;
  * an Executor is what a transaction callback receives (same calls, one connection).
  */
-import { ValueRejectedError } from '../errors.js';
+import type { Logger } from '../logger.js';
 import type { Dialect } from './dialect.js';
 import { raw, render, type Rendered, type Sql } from './sql.js';
 
 export type Row = Record<string, unknown>;
+
+/**
+ * The database refused a value of a write (out of range, too long, wrong type, NULL): the
+ * caller's input was wrong, so both faces answer a 400 (src/refusal.ts). The engine's message
+ * stays in `cause`, for debugging; it is never answered.
+ */
+export class ValueRejectedError extends Error {
+  constructor(cause: unknown) {
+    super('the database refused a value', { cause });
+    this.name = 'ValueRejectedError';
+  }
+}
+
+/** A transaction may or may not have committed, and nothing can tell which. */
+export class OutcomeUnknownError extends Error {
+  constructor(options?: ErrorOptions) {
+    super('the transaction may or may not have committed', options);
+    this.name = 'OutcomeUnknownError';
+  }
+}
 
 export interface ExecResult {
   readonly affectedRows: number;
@@ -65,6 +85,12 @@ export type StatementListener = (statement: Rendered) => void;
 export interface Store extends Executor {
   /** Runs `fn` in one transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one transaction whose outcome the caller can trust: it resolves only if it
+   * committed, and rejects with anything but OutcomeUnknownError only if it did not, even when
+   * the connection dies during COMMIT (money must never move behind an error).
+   */
+  transactionKnownOutcome<T>(fn: (tx: Executor) => Promise<T>, log: Logger): Promise<T>;
   /** Columns of a table (cached briefly), or null when the table does not exist. */
   columns(table: string): Promise<TableInfo | null>;
   /** Forget cached columns (of one table, or all). */
@@ -99,6 +125,11 @@ export abstract class BaseStore<Conn> implements Store {
   protected abstract runExecute(r: Rendered, conn?: Conn): Promise<ExecResult>;
   protected abstract introspect(table: string): Promise<Column[]>;
   abstract transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
+
+  /** An embedded engine's COMMIT that throws did not commit: a plain transaction is enough. */
+  transactionKnownOutcome<T>(fn: (tx: Executor) => Promise<T>, _log: Logger): Promise<T> {
+    return this.transaction(fn);
+  }
   abstract withMigrationLock<T>(fn: (session: MigrationSession) => Promise<T>): Promise<T>;
   abstract close(): Promise<void>;
 

@@ -8,7 +8,8 @@ import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationContext } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import { message, protocolErrorOf, refuse } from '../errors.js';
+import { message, refuse } from '../errors.js';
+import { refusalOf } from '../refusal.js';
 import type { Runtime } from '../runtime.js';
 import type { GraphQLContext } from './context.js';
 import { protocolGraphQLError, useAppGuard } from './guard.js';
@@ -95,7 +96,7 @@ export function createGraphQL(rt: Runtime, options: { graphiqlHeaders?: Record<s
     maskedErrors: {
       maskError(error) {
         const original = error instanceof GraphQLError ? error.originalError : error;
-        const refused = protocolErrorOf(original);
+        const refused = refusalOf(original);
         if (refused) {
           const e = protocolGraphQLError(refused);
           if (!(error instanceof GraphQLError)) return e;

@@ -5,9 +5,10 @@
  * `ret=500` with an error id that is logged with the cause.
  */
 import { randomUUID } from 'node:crypto';
-import { BusinessError, message, ProtocolError, protocolErrorOf, refuse } from '../errors.js';
+import { BusinessError, message, ProtocolError, refuse } from '../errors.js';
 import type { AccessNote } from '../http/access-log.js';
 import type { App } from '../records/apps.js';
+import { refusalOf } from '../refusal.js';
 import type { Runtime } from '../runtime.js';
 import { appKeyOf } from '../guards/app.js';
 import { sessionOf } from '../guards/member.js';
@@ -65,7 +66,7 @@ export function createLegacyHandler(rt: Runtime) {
       if (err instanceof BusinessError) {
         return { ret: 200, data: { err_code: err.code, err_msg: err.message }, msg: err.message, app };
       }
-      const refused = protocolErrorOf(err);
+      const refused = refusalOf(err);
       if (refused) return { ret: refused.ret, data: {}, msg: refused.message, app };
       const errorId = randomUUID();
       rt.log.error({ err, errorId, service: params.get('s') ?? params.get('service') }, 'legacy call failed');

@@ -13,13 +13,12 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Dialect } from '../db/dialect.js';
 import { ident, sql, type Sql } from '../db/sql.js';
-import type { Executor, Row } from '../db/store.js';
-import { BusinessError, businessError, ProtocolError, refuse, ValueRejectedError } from '../errors.js';
+import { OutcomeUnknownError, ValueRejectedError, type Executor, type Row } from '../db/store.js';
+import { BusinessError, businessError, ProtocolError, refuse } from '../errors.js';
 import type { OperationContext } from './context.js';
 import { databaseInput } from './database-input.js';
 import { openDirectTable, requireColumn, type DirectTable } from './direct-table.js';
 import { text } from './input.js';
-import { integerColumn, integerParam, OutcomeUnknownError, rowLock, transactionWithKnownOutcome } from './transfer-engine.js';
 
 const SERVICE = 'App.DB_MsSQL_Data.Transfer';
 
@@ -121,23 +120,23 @@ export function lockOrder(plan: TransferPlan): Array<'from' | 'to'> {
 
 /** The rows holding `key` (two at most: a second one already makes the account not unique), locked. */
 export function lockStatement(plan: TransferPlan, dialect: Dialect, key: Key): Sql {
-  const lock = rowLock(dialect);
-  const value = typeof key === 'bigint' ? integerParam(dialect, key) : sql`${key}`;
+  const lock = dialect.rowLock;
+  const value = typeof key === 'bigint' ? dialect.integerParam(key) : sql`${key}`;
   const id = ident('id');
-  return sql`SELECT ${id}, ${integerColumn(dialect, ident(plan.amountField))} AS ${ident('balance')} FROM ${ident(plan.table)}${lock.hint} WHERE ${ident(plan.accountField)} = ${value} ORDER BY ${id}${dialect.limitOffset(2, 0)}${lock.suffix}`;
+  return sql`SELECT ${id}, ${dialect.exactInteger(ident(plan.amountField))} AS ${ident('balance')} FROM ${ident(plan.table)}${lock.hint} WHERE ${ident(plan.accountField)} = ${value} ORDER BY ${id}${dialect.limitOffset(2, 0)}${lock.suffix}`;
 }
 
 /** The debit, conditional on the balance: it changes no row rather than go below zero. */
 export function debitStatement(plan: TransferPlan, dialect: Dialect, id: bigint): Sql {
   const column = ident(plan.amountField);
-  const amount = integerParam(dialect, plan.amount);
-  return sql`UPDATE ${ident(plan.table)} SET ${column} = ${column} - ${amount} WHERE ${ident('id')} = ${integerParam(dialect, id)} AND ${column} >= ${amount}`;
+  const amount = dialect.integerParam(plan.amount);
+  return sql`UPDATE ${ident(plan.table)} SET ${column} = ${column} - ${amount} WHERE ${ident('id')} = ${dialect.integerParam(id)} AND ${column} >= ${amount}`;
 }
 
 /** The credit; a NULL balance counts as 0, as it does in the column's SUM. */
 export function creditStatement(plan: TransferPlan, dialect: Dialect, id: bigint): Sql {
   const column = ident(plan.amountField);
-  return sql`UPDATE ${ident(plan.table)} SET ${column} = COALESCE(${column}, 0) + ${integerParam(dialect, plan.amount)} WHERE ${ident('id')} = ${integerParam(dialect, id)}`;
+  return sql`UPDATE ${ident(plan.table)} SET ${column} = COALESCE(${column}, 0) + ${dialect.integerParam(plan.amount)} WHERE ${ident('id')} = ${dialect.integerParam(id)}`;
 }
 
 interface Locked {
@@ -207,7 +206,7 @@ export async function transfer(ctx: OperationContext, input: TransferInput): Pro
   const plan = planTransfer(t, input, amount);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await transactionWithKnownOutcome(t.store, ctx.log, (tx) => moveOnce(tx, plan));
+      return await t.store.transactionKnownOutcome((tx) => moveOnce(tx, plan), ctx.log);
     } catch (err) {
       if (err instanceof BusinessError || err instanceof ProtocolError || err instanceof ValueRejectedError) throw err;
       const conflict = t.store.dialect.isRetryableConflict(err);

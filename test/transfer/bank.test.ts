@@ -250,7 +250,7 @@ describe.each(kinds)('the bank over a %s db_mark', (kind) => {
       // No prepared transfer is left holding locks (one still present after a pause would be).
       const prepared = async () => {
         const [rows] = await admin.query('XA RECOVER');
-        return (rows as Array<{ data: Buffer | string }>).map((r) => r.data.toString()).filter((x) => x.startsWith('yg-transfer-'));
+        return (rows as Array<{ data: Buffer | string }>).map((r) => r.data.toString()).filter((x) => x.startsWith('yg-xa-'));
       };
       const first = await prepared();
       await new Promise((resolve) => setTimeout(resolve, 300));

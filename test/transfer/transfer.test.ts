@@ -218,7 +218,7 @@ describe.each(kinds)('Transfer over a %s db_mark', (kind) => {
     await call({});
     const { result, statements } = await countStatements(direct, () => call({ from_account: '4', to_account: '3' }));
     expect(result.data.err_code).toBe(0);
-    const shown = statements.map((s) => s.replace(/'yg-transfer-[0-9a-z]+-[0-9a-f]+'/, "'<xid>'"));
+    const shown = statements.map((s) => s.replace(/'yg-xa-[0-9a-z]+-[0-9a-f]+'/, "'<xid>'"));
     if (kind === 'sqlite') {
       expect(shown).toEqual([
         'SELECT "id", CAST("quantity" AS TEXT) AS "balance" FROM "TestTable" WHERE "id" = ? ORDER BY "id" LIMIT 2 OFFSET 0',
@@ -300,8 +300,8 @@ describe.each(kinds)('Transfer over a %s db_mark', (kind) => {
       await conn.query(`XA PREPARE '${xid}'`);
       await conn.end();
     };
-    const old = `yg-transfer-${(minute - 10).toString(36)}-4000000001`;
-    const young = `yg-transfer-${minute.toString(36)}-4000000002`;
+    const old = `yg-xa-${(minute - 10).toString(36)}-4000000001`;
+    const young = `yg-xa-${minute.toString(36)}-4000000002`;
     await leave(old, 1);
     await leave(young, 2);
     const admin = await mysql.createConnection(owner.url);

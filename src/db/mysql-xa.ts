@@ -1,98 +1,24 @@
 /**
- * Engine pieces App.DB_MsSQL_Data.Transfer needs that src/db does not offer yet. Each one is a
- * proposed Dialect or Store hook; until src/db has them they live here, the only file outside
- * src/db that asks which engine it is on.
- *
- * - `integerParam`: an exact integer parameter. mysql2 binds a BigInt or a string as text, and
- *   MySQL computes `bigint_column - '1'` in DOUBLE: 2^53 + 1 − 1 would be stored as 2^53 − 1.
- * - `integerColumn`: an integer column read exactly. better-sqlite3 answers integers as JS
- *   numbers; MySQL (bigNumberStrings) and SQL Server already answer BIGINT as text.
- * - `rowLock`: a read that locks the rows it returns until the transaction ends.
- * - `transactionWithKnownOutcome`: a transaction that resolves only if it committed and rejects
- *   only if it did not, even when the connection dies during COMMIT (see below).
+ * MySQL/MariaDB transactions whose outcome a caller can trust (Store.transactionKnownOutcome).
+ * A connection killed while COMMIT runs often commits and still answers an error, so such a
+ * transaction is an XA transaction: once `XA PREPARE` has answered, the decision is "commit" and
+ * it is durable, so a failure after it is settled by committing the prepared transaction from
+ * another connection (after making sure the old session is gone). A failure before PREPARE was
+ * sent cannot have committed; a PREPARE sent but unanswered is settled the same way: committing
+ * it succeeds exactly when it was prepared. A process that dies between PREPARE and COMMIT
+ * leaves a prepared transaction holding its row locks: a sweep commits such orphans.
  */
-import type { Dialect } from '../db/dialect.js';
-import { empty, raw, sql, type Sql } from '../db/sql.js';
-import type { Executor, Store } from '../db/store.js';
 import type { Logger } from '../logger.js';
-
-export function integerParam(dialect: Dialect, value: bigint): Sql {
-  switch (dialect.name) {
-    case 'mysql':
-      return sql`CAST(${value.toString()} AS SIGNED)`;
-    case 'mssql':
-      return sql`CAST(${value.toString()} AS BIGINT)`;
-    case 'sqlite':
-      return sql`${value}`;
-  }
-}
-
-export function integerColumn(dialect: Dialect, column: Sql): Sql {
-  return dialect.name === 'sqlite' ? sql`CAST(${column} AS TEXT)` : column;
-}
+import { raw, sql } from './sql.js';
+import { OutcomeUnknownError, type Executor, type Store } from './store.js';
 
 /**
- * SQL Server: a table hint (UPDLOCK, held to the end of the transaction, without escalating
- * beyond rows); MySQL: `FOR UPDATE`; SQLite: nothing, as BEGIN IMMEDIATE already holds the
- * database's one write lock.
- */
-export function rowLock(dialect: Dialect): { readonly hint: Sql; readonly suffix: Sql } {
-  switch (dialect.name) {
-    case 'mysql':
-      return { hint: empty, suffix: raw(' FOR UPDATE') };
-    case 'mssql':
-      return { hint: raw(' WITH (UPDLOCK, ROWLOCK)'), suffix: empty };
-    case 'sqlite':
-      return { hint: empty, suffix: empty };
-  }
-}
-
-/** The transaction may or may not have committed, and nothing can tell which. */
-export class OutcomeUnknownError extends Error {
-  constructor(options?: ErrorOptions) {
-    super('the transaction may or may not have committed', options);
-    this.name = 'OutcomeUnknownError';
-  }
-}
-
-/**
- * Runs `fn` in one transaction. When this rejects with anything but OutcomeUnknownError, the
- * transaction did not commit, so a caller told "failed" can trust that nothing moved.
- *
- * - SQLite is embedded: a COMMIT that throws did not commit.
- * - MySQL/MariaDB: a connection killed while COMMIT runs often commits and still answers an
- *   error. The transaction is therefore an XA transaction: once `XA PREPARE` has answered, the
- *   decision is "commit" and it is durable, so a failure after it is settled by committing the
- *   prepared transaction from another connection (after making sure the old session is gone).
- *   A failure before PREPARE was sent cannot have committed. A PREPARE sent but unanswered is
- *   settled the same way: committing it succeeds exactly when it was prepared.
- * - SQL Server: a connection lost during COMMIT is OutcomeUnknownError.
- */
-export function transactionWithKnownOutcome<T>(store: Store, log: Logger, fn: (tx: Executor) => Promise<T>): Promise<T> {
-  return store.dialect.name === 'mysql' ? xaTransaction(store, log, fn) : localTransaction(store, fn);
-}
-
-async function localTransaction<T>(store: Store, fn: (tx: Executor) => Promise<T>): Promise<T> {
-  let committing = false;
-  try {
-    return await store.transaction(async (tx) => {
-      const result = await fn(tx);
-      committing = true;
-      return result;
-    });
-  } catch (err) {
-    if (committing && store.dialect.name === 'mssql') throw new OutcomeUnknownError({ cause: err });
-    throw err;
-  }
-}
-
-/**
- * `yg-transfer-<minute, base 36>-<session id>`: unique while the session lives (a session runs one
+ * `yg-xa-<minute, base 36>-<session id>`: unique while the session lives (a session runs one
  * transaction at a time, and ids are not reused), the same text for every transaction of a
  * session within a minute (mysql2 prepares each text once per connection), and its minute tells
  * a sweep how old it is.
  */
-const XID = /^yg-transfer-([0-9a-z]+)-(\d+)$/;
+const XID = /^yg-xa-([0-9a-z]+)-(\d+)$/;
 const minute = (ms: number) => Math.floor(ms / 60_000);
 /** Prepared transactions this many minutes old are orphans (their process died): a sweep commits them. */
 const ORPHAN_MINUTES = 3;
@@ -108,7 +34,7 @@ const NO_SUCH_THREAD = 1094;
 const errno = (err: unknown): number | undefined => (err as { errno?: number } | null)?.errno;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function xaTransaction<T>(store: Store, log: Logger, fn: (tx: Executor) => Promise<T>): Promise<T> {
+export async function xaTransaction<T>(store: Store, log: Logger, fn: (tx: Executor) => Promise<T>): Promise<T> {
   sweepSometimes(store, log);
   const born = Date.now();
   // Written inside the callback, read after it fails.
@@ -123,7 +49,7 @@ async function xaTransaction<T>(store: Store, log: Logger, fn: (tx: Executor) =>
     return await store.transaction(async (tx) => {
       const [row] = await tx.query<{ session: unknown }>(raw('SELECT CONNECTION_ID() AS session'));
       state.session = Number(row!.session);
-      const xid = (state.xid = `'yg-transfer-${minute(born).toString(36)}-${state.session}'`);
+      const xid = (state.xid = `'yg-xa-${minute(born).toString(36)}-${state.session}'`);
       // A connection is in an XA transaction or a local one, never both: end the store's.
       await tx.execute(raw('COMMIT'));
       await tx.execute(raw(`XA START ${xid}`));
@@ -207,7 +133,7 @@ function sweepSometimes(store: Store, log: Logger): void {
   const now = Date.now();
   if (now - (lastSweep.get(store) ?? 0) < SWEEP_EVERY_MS) return;
   lastSweep.set(store, now);
-  void sweep(store, now).catch((err: unknown) => log.warn({ err }, 'sweep of prepared transfers failed'));
+  void sweep(store, now).catch((err: unknown) => log.warn({ err }, 'sweep of prepared XA transactions failed'));
 }
 
 async function sweep(store: Store, now: number): Promise<void> {
