@@ -101,3 +101,20 @@ describe.each(kinds)('database registry with a %s main store', (kind) => {
     }
   });
 });
+
+describe.each(kinds)('a registration made by another process (%s main store)', (kind) => {
+  const t = useServer(kind);
+
+  it('is seen on the next call: an unknown db_mark is not cached', async () => {
+    const owner = await freshDatabase('sqlite');
+    const cli = new DatabaseRegistry(t.rt.main, new SecretBox('test-secret-key-0123456789'));
+    try {
+      expect(await t.rt.databases.resolve(t.app.id, 'late_db')).toBeNull();
+      await cli.add(t.app.id, 'late_db', owner.url, '', { operator: true });
+      expect(await t.rt.databases.resolve(t.app.id, 'late_db')).toMatchObject({ dbMark: 'late_db' });
+    } finally {
+      await cli.closeAll();
+      await owner.drop();
+    }
+  });
+});

@@ -10,7 +10,7 @@ import { dynamicSign, payloadSign } from '../../src/guards/sign.js';
 import { listen } from '../../src/server.js';
 import { useServer, type Envelope } from '../support/server.js';
 import { freshDatabase, storeKinds, type FreshDatabase } from '../support/stores.js';
-import { createSeedTable, SEED_LEVEL_ONE } from '../tree/fixtures.js';
+import { createSeedTable, SEED_LEVEL_ONE, SEED_PARAMS } from '../tree/fixtures.js';
 import { exchange, portOf } from './raw-socket.js';
 
 const kinds = await storeKinds();
@@ -64,14 +64,7 @@ describe.each(kinds)('raw HTTP (main store on %s)', (kind) => {
   });
 
   it('answers the tree example sent with raw spaces in `where` and `order`', async () => {
-    const query = rawQuery({
-      s: 'App.DB_MsSQL_Data.FreeTree',
-      model_name: 'TestTable',
-      db_mark: 'db_test',
-      parent_field: 'parent_id',
-      where: '[["id", ">=", "1"]]',
-      order: '["id DESC"]',
-    });
+    const query = rawQuery(SEED_PARAMS);
     expect(query).toContain('order=["id DESC"]');
     const [res] = await exchange(portOf(lenient), get(`/?${query}`));
     expect(envelope(res!.body)).toMatchObject({ ret: 200, data: SEED_LEVEL_ONE });

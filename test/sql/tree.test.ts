@@ -8,19 +8,10 @@ import { openStore } from '../../src/db/open.js';
 import type { Store } from '../../src/db/store.js';
 import { useServer } from '../support/server.js';
 import { freshDatabase, storeKinds, type FreshDatabase } from '../support/stores.js';
-import { createSeedTable } from '../tree/fixtures.js';
+import { createSeedTable, SEED_PARAMS } from '../tree/fixtures.js';
 import { expectSnapshot, transcript } from './support.js';
 
 const kinds = await storeKinds();
-
-const SEED_PARAMS = {
-  s: 'App.DB_MsSQL_Data.FreeTree',
-  model_name: 'TestTable',
-  db_mark: 'db_test',
-  parent_field: 'parent_id',
-  where: '[["id", ">=", "1"]]',
-  order: '["id DESC"]',
-};
 
 const TREE = `query Tree($db: String!, $table: String!, $parentField: String, $parentId: Int, $where: ConditionsInput, $order: [OrderByInput!]) {
   freeTree(db: $db, table: $table, parentField: $parentField, parentId: $parentId, where: $where, order: $order) {

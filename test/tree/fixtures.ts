@@ -2,6 +2,16 @@
 import { ident, join, raw, sql } from '../../src/db/sql.js';
 import type { Store } from '../../src/db/store.js';
 
+/** The tree example's request (docs/PROTOCOL.md §6.7), without parent_id, app_key and sign. */
+export const SEED_PARAMS = {
+  s: 'App.DB_MsSQL_Data.FreeTree',
+  model_name: 'TestTable',
+  db_mark: 'db_test',
+  parent_field: 'parent_id',
+  where: '[["id", ">=", "1"]]',
+  order: '["id DESC"]',
+};
+
 /** The rows of the TestTable of docs/PROTOCOL.md §6.7: id, name, quantity, parent_id. */
 export const SEED_ROWS: ReadonlyArray<readonly [number, string, number, number | null]> = [
   [4, '小白V6', 27, null],

@@ -8,7 +8,7 @@ import { ident, sql } from '../../src/db/sql.js';
 import type { Store } from '../../src/db/store.js';
 import { useServer, type Envelope } from '../support/server.js';
 import { countStatements, freshDatabase, storeKinds, type FreshDatabase } from '../support/stores.js';
-import { createSeedTable, createTable, SEED_LEVEL_ONE, SEED_LEVEL_TWO, treeRows } from './fixtures.js';
+import { createSeedTable, createTable, SEED_LEVEL_ONE, SEED_LEVEL_TWO, SEED_PARAMS, treeRows } from './fixtures.js';
 
 const kinds = await storeKinds();
 
@@ -40,15 +40,6 @@ function nestedQuery(levels: number): string {
 function countNodes(nodes: GqlNode[]): number {
   return nodes.reduce((n, node) => n + 1 + countNodes(node.children ?? []), 0);
 }
-
-const SEED_PARAMS = {
-  s: 'App.DB_MsSQL_Data.FreeTree',
-  model_name: 'TestTable',
-  db_mark: 'db_test',
-  parent_field: 'parent_id',
-  where: '[["id", ">=", "1"]]',
-  order: '["id DESC"]',
-};
 
 describe.each(kinds)('FreeTree over a %s db_mark', (kind) => {
   const t = useServer(kind);
