@@ -160,6 +160,11 @@ describe('the CLI outside the server', () => {
           `(and YESGRAPH_SECRET_KEY) as the server has them. Only yesgraph serve creates a new store.\n`,
       );
       expect(existsSync(file)).toBe(false);
+      // Without the server's key either, it leaves no generated key file behind.
+      const keyless = cli(['app', 'list'], { DATABASE_URL: '', YESGRAPH_SECRET_KEY: '' }, dir);
+      expect(keyless.code).toBe(2);
+      expect(keyless.stderr).toContain(`YESGRAPH_SECRET_KEY is not set and there is no ${join(dir, 'data', 'secret.key')}`);
+      expect(existsSync(join(dir, 'data'))).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
