@@ -7,8 +7,9 @@ import { commandHelp, listHelp, parseCommandLine, synopsis, UsageError, type Com
 import { dbCommands } from './cli/db.js';
 import { serverCommands } from './cli/server.js';
 import { signCommand } from './cli/sign.js';
+import { tableCommands } from './cli/table.js';
 
-export const COMMANDS: readonly Command[] = [...serverCommands, ...appCommands, ...dbCommands, signCommand];
+export const COMMANDS: readonly Command[] = [...serverCommands, ...appCommands, ...dbCommands, ...tableCommands, signCommand];
 
 const GROUPS = new Set(COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0]!));
 

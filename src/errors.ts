@@ -148,6 +148,10 @@ export const REFUSALS = {
   ORDER_DIRECTION_INVALID: [400, '参数{param}中的排序方向 {direction} 应该是ASC或DESC'],
   ORDER_TOO_MANY: [400, '参数{param}中的排序不能超过{max}个'],
   SELECT_TOO_MANY: [400, '参数{param}中的字段不能超过{max}个'],
+
+  // Hosted tables (App.Table.*).
+  DATA_SYSTEM_COLUMN: [400, '参数{param}中的字段 {field} 是系统字段，不能写入'],
+  DATA_EMPTY: [400, '参数{param}不能为空，至少要有一个字段'],
 } as const satisfies Record<string, readonly [RefusalRet, string]>;
 
 export type RefusalKey = keyof typeof REFUSALS;
@@ -219,6 +223,13 @@ export const ERR_CODES = {
     3: 'nothing matched',
     4: 'random order over too many rows',
   },
+  'App.Table.Create': { 0: 'ok', 1: 'table missing', 2: "blocked by the table's check_code rule" },
+  'App.Table.CheckCreate': { 0: 'ok', 1: 'table missing', 2: "blocked by the table's check_code rule", 3: 'a matching row exists: not created' },
+  'App.Table.Get': { 0: 'ok', 1: 'table missing', 2: "blocked by the table's check_code rule", 3: 'no such row' },
+  'App.Table.Update': { 0: 'ok', 1: 'table missing', 2: "blocked by the table's check_code rule", 3: 'no such row' },
+  'App.Table.Delete': { 0: 'ok', 1: 'table missing', 2: "blocked by the table's check_code rule", 3: 'no such row' },
+  'App.Table.FreeQuery': { 0: 'ok', 1: 'table missing', 2: "blocked by the table's check_code rule" },
+  'App.Table.FreeCount': { 0: 'ok', 1: 'table missing', 2: "blocked by the table's check_code rule" },
   'App.DB_MsSQL_Data.Transfer': {
     0: 'ok',
     1: 'developer error',
@@ -235,6 +246,19 @@ export type ServiceWithCodes = keyof typeof ERR_CODES;
 /** The services on a db_mark (docs/PROTOCOL.md §6): they share the direct-table failures. */
 export const DIRECT_SERVICES = ['App.DB_MsSQL_Data.FreeTree', 'App.DB_MsSQL_Data.Transfer'] as const;
 export type DirectService = (typeof DIRECT_SERVICES)[number];
+
+/** The services on hosted tables: they share the missing table and the check_code rule. */
+export const TABLE_SERVICES = [
+  'App.Table.Create',
+  'App.Table.CheckCreate',
+  'App.Table.Get',
+  'App.Table.Update',
+  'App.Table.Delete',
+  'App.Table.FreeQuery',
+  'App.Table.FreeCount',
+  'App.Table.FreePopOne',
+] as const;
+export type TableService = (typeof TABLE_SERVICES)[number];
 
 /**
  * Every business failure: key → [service (or the services sharing it), err_code, template].
@@ -268,6 +292,12 @@ export const BUSINESS = {
   SOURCE_TOO_LOW: ['App.DB_MsSQL_Data.Transfer', 12, '转出账号数量不足'],
   TARGET_MISSING: ['App.DB_MsSQL_Data.Transfer', 20, '转入账号不存在'],
   TARGET_NOT_UNIQUE: ['App.DB_MsSQL_Data.Transfer', 21, '转入账号不唯一'],
+  HOSTED_TABLE_MISSING: [TABLE_SERVICES, 1, '表单{table}不存在'],
+  CHECK_CODE_BLOCKED: [TABLE_SERVICES, 2, '应用层规则拦截：表单{table}的口令check_code不正确'],
+  ROW_MISSING: [['App.Table.Get', 'App.Table.Update', 'App.Table.Delete'], 3, '数据不存在：id = {id}'],
+  ROW_EXISTS: ['App.Table.CheckCreate', 3, '数据已存在，不再创建'],
+  POP_NOTHING: ['App.Table.FreePopOne', 3, '查无数据'],
+  POP_RANDOM_TOO_MANY: ['App.Table.FreePopOne', 4, '当前取随机数据已超过{max}条，为保证接口服务质量，请缩小条件范围'],
 } as const satisfies Record<string, readonly [ServiceWithCodes | readonly ServiceWithCodes[], number, string]>;
 
 export type BusinessKey = keyof typeof BUSINESS;

@@ -1,5 +1,6 @@
 /** `yesgraph app …`: create, import, list, show, rotate the secret of, and remove apps. */
 import { SIGN_MODES, type App, type SignMode } from '../records/apps.js';
+import { TableRecords } from '../records/tables.js';
 import { defineCommand, UsageError, type OptionSpec } from './command.js';
 import { formatOf, note, out, printRecord } from './output.js';
 import { findApp, withStore } from './store.js';
@@ -98,11 +99,12 @@ export const appCommands = [
   defineCommand({
     name: 'app remove',
     args: '<app_key>',
-    summary: 'remove an app with its members, sessions, comments and database registrations',
+    summary: 'remove an app with its members, sessions, comments, hosted tables and database registrations',
     options: {},
     async run(_values, [appKey]) {
       const app = await withStore(async (rt) => {
         const found = await findApp(rt, appKey!);
+        await new TableRecords(rt.main).dropAll(found.id);
         await rt.appRecords.remove(found.id);
         return found;
       });

@@ -91,7 +91,7 @@ export interface Store extends Executor {
    * the connection dies during COMMIT (money must never move behind an error).
    */
   transactionKnownOutcome<T>(fn: (tx: Executor) => Promise<T>, log: Logger): Promise<T>;
-  /** Columns of a table (cached briefly), or null when the table does not exist. */
+  /** Columns of a table (cached briefly once found), or null when the table does not exist. */
   columns(table: string): Promise<TableInfo | null>;
   /** Forget cached columns (of one table, or all). */
   invalidateColumns(table?: string): void;
@@ -175,7 +175,8 @@ export abstract class BaseStore<Conn> implements Store {
     if (hit && Date.now() - hit.at < COLUMN_CACHE_MS) return hit.info;
     const info = this.introspect(table).then((cols) => (cols.length ? tableInfo(table, cols) : null));
     this.columnCache.set(table, { at: Date.now(), info });
-    info.catch(() => this.columnCache.delete(table));
+    // Only tables found are cached: one created a moment ago (the CLI, the owner) is seen at once.
+    info.then((found) => found ?? this.columnCache.delete(table)).catch(() => this.columnCache.delete(table));
     return info;
   }
 

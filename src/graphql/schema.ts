@@ -9,6 +9,7 @@ import './databases.js';
 import './tree.js';
 import './transfer.js';
 import './messages.js';
+import './table.js';
 
 let schema: GraphQLSchema | undefined;
 

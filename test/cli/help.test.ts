@@ -36,6 +36,9 @@ describe('yesgraph --help', () => {
       'db add',
       'db list',
       'db remove',
+      'table create',
+      'table list',
+      'table set-check-code',
       'sign',
     ]);
   });

@@ -117,8 +117,19 @@ describe.each(kinds)('operator commands on a %s main store', (kind) => {
     expect(gone.code).toBe(2);
     expect(gone.stderr).toContain(`yesgraph: app ${PLATFORM_KEY} has no db_mark db_shop\n`);
 
+    const created = cli(['table', 'create', 'coupons', 'code:varchar(32)', 'state:int', '--index', 'state', '--app', PLATFORM_KEY], env);
+    expect(created.code).toBe(0);
+    const app = await rt.appRecords.findByKey(PLATFORM_KEY);
+    const physical = `yt_${app!.id}_coupons`;
+    expect((await rt.main.columns(physical))?.columns.map((c) => c.name)).toEqual(['id', 'uuid', 'add_time', 'update_time', 'ext_data', 'code', 'state']);
+    const listed = cli(['table', 'list', '--app', PLATFORM_KEY, '--json'], env);
+    expect((JSON.parse(listed.stdout) as Array<{ name: string }>).map((t) => t.name)).toEqual(['okayapi_message', 'coupons']);
+
     const removedApp = cli(['app', 'remove', PLATFORM_KEY], env);
     expect(removedApp.code).toBe(0);
+    // Its hosted tables go with it (this process cached the table while it existed).
+    rt.main.invalidateColumns(physical);
+    expect(await rt.main.columns(physical)).toBeNull();
     expect(removedApp.stdout).toBe(`removed app ${PLATFORM_KEY} (legacy)\n`);
     expect(await rt.appRecords.findByKey(PLATFORM_KEY)).toBeNull();
     rt.apps.forget();

@@ -4,6 +4,7 @@ import { members } from './002_members.js';
 import { messages } from './003_messages.js';
 import { sealedAppSecrets } from './004_sealed_app_secrets.js';
 import { instance } from './005_instance.js';
+import { hostedTables } from './006_hosted_tables.js';
 import type { Migration } from './types.js';
 
-export const MIGRATIONS: readonly Migration[] = [apps, members, messages, sealedAppSecrets, instance];
+export const MIGRATIONS: readonly Migration[] = [apps, members, messages, sealedAppSecrets, instance, hostedTables];

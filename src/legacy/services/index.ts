@@ -5,9 +5,10 @@ import { helloWorld } from './hello.js';
 import { messagePost, messageShow } from './messages.js';
 import { freeTreeService } from './tree.js';
 import { transferService } from './transfer.js';
+import { TABLE_SERVICES_LEGACY } from './table.js';
 import { memberCheck, memberLogin, memberLogout, memberRegister } from './members.js';
 
-export const SERVICES: readonly Service[] = [helloWorld, memberRegister, memberLogin, memberCheck, memberLogout, addNewDatabaseConfig, freeTreeService, transferService, messagePost, messageShow];
+export const SERVICES: readonly Service[] = [helloWorld, memberRegister, memberLogin, memberCheck, memberLogout, addNewDatabaseConfig, freeTreeService, transferService, messagePost, messageShow, ...TABLE_SERVICES_LEGACY];
 
 const byName = new Map(SERVICES.map((s) => [s.name.toLowerCase(), s]));
 
