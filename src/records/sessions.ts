@@ -1,6 +1,6 @@
 /**
- * Member sessions of an app (`yg_member_session`): the guard looks them up, the member
- * operations write and end them. Only a sha256 of each token is stored.
+ * Member sessions of an app (`yg_member_session`): the member operations open and end them
+ * (the guard looks them up through members.ts). Only a sha256 of each token is stored.
  */
 import { createHash } from 'node:crypto';
 import { sqlNow } from '../db/datetime.js';
@@ -16,14 +16,6 @@ export interface Member {
 
 export function tokenHash(token: string): string {
   return createHash('sha256').update(token.toLowerCase()).digest('hex');
-}
-
-/** The member whose live session of `appId` is `uuid` + `token`, or null. */
-export async function findSession(db: Executor, appId: number, uuid: string, token: string): Promise<Member | null> {
-  const [row] = await db.query<{ uuid: string }>(sql`SELECT m.uuid FROM yg_member_session s
-JOIN yg_member m ON m.id = s.member_id
-WHERE s.token_hash = ${tokenHash(token)} AND s.app_id = ${appId} AND m.uuid = ${uuid.toUpperCase()} AND s.expires_at > ${sqlNow()}`);
-  return row ? { uuid: row.uuid, token } : null;
 }
 
 export async function openSession(db: Executor, appId: number, memberId: number, token: string, expiresAt: Date): Promise<void> {
