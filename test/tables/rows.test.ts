@@ -50,6 +50,19 @@ describe.each(kinds)('App.Table.* core services on %s', (kind) => {
     expect((await call('Update', { id: 2, data: '{"year":1}' })).data.err_code).toBe(3);
   });
 
+  it("writes a signed-in member's uuid into the row, and '' for a guest", async () => {
+    const password = 'e10adc3949ba59abbe56e057f20f883e';
+    await t.legacy({ s: 'App.User.Register', username: 'reader', password });
+    const login = await t.legacy({ s: 'App.User.Login', username: 'reader', password });
+    const session = { uuid: String(login.data.uuid), token: String(login.data.token) };
+    const mine = await t.legacy({ s: 'App.Table.Create', model_name: 'book', data: '{"name":"member"}' }, { session });
+    const guest = await call('Create', { data: '{"name":"guest"}' });
+    expect((await call('Get', { id: Number(mine.data.id), select: 'uuid' })).data.data).toEqual({ uuid: session.uuid });
+    expect((await call('Get', { id: Number(guest.data.id), select: 'uuid' })).data.data).toEqual({ uuid: '' });
+    await call('Delete', { id: Number(mine.data.id) });
+    await call('Delete', { id: Number(guest.data.id) });
+  });
+
   it('CheckCreate creates once, then answers err_code 3 with the existing id', async () => {
     const first = await call('CheckCreate', { data: '{"name":"水浒传","year":1589}', check_field: 'name' });
     expect(first.data.err_code).toBe(0);
