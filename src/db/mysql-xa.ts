@@ -34,7 +34,10 @@ const NO_SUCH_THREAD = 1094;
 const errno = (err: unknown): number | undefined => (err as { errno?: number } | null)?.errno;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function xaTransaction<T>(store: Store, log: Logger, fn: (tx: Executor) => Promise<T>): Promise<T> {
+/** Runs `body` on one pooled connection, given its server thread id (the store provides it). */
+export type OnSession = <R>(body: (tx: Executor, threadId: number) => Promise<R>) => Promise<R>;
+
+export async function xaTransaction<T>(store: Store, onSession: OnSession, log: Logger, fn: (tx: Executor) => Promise<T>): Promise<T> {
   sweepSometimes(store, log);
   const born = Date.now();
   // Written inside the callback, read after it fails.
@@ -46,12 +49,10 @@ export async function xaTransaction<T>(store: Store, log: Logger, fn: (tx: Execu
     done: null,
   };
   try {
-    return await store.transaction(async (tx) => {
-      const [row] = await tx.query<{ session: unknown }>(raw('SELECT CONNECTION_ID() AS session'));
-      state.session = Number(row!.session);
+    // No local transaction around it: a connection is in an XA transaction or a local one.
+    return await onSession(async (tx, threadId) => {
+      state.session = threadId;
       const xid = (state.xid = `'yg-xa-${minute(born).toString(36)}-${state.session}'`);
-      // A connection is in an XA transaction or a local one, never both: end the store's.
-      await tx.execute(raw('COMMIT'));
       await tx.execute(raw(`XA START ${xid}`));
       try {
         state.done = { value: await fn(tx) };

@@ -106,7 +106,17 @@ export class MysqlStore extends BaseStore<mysql.PoolConnection> {
 
   /** An XA transaction, settled from another connection when COMMIT's answer is lost (mysql-xa.ts). */
   override transactionKnownOutcome<T>(fn: (tx: Executor) => Promise<T>, log: Logger): Promise<T> {
-    return xaTransaction(this, log, fn);
+    return xaTransaction(this, (body) => this.onSession(body), log, fn);
+  }
+
+  /** `body` on one pooled connection, with the connection's server thread id. */
+  private async onSession<R>(body: (tx: Executor, threadId: number) => Promise<R>): Promise<R> {
+    const conn = await this.pool.getConnection();
+    try {
+      return await body(this.executorOn(conn), conn.threadId);
+    } finally {
+      conn.release();
+    }
   }
 
   async transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {

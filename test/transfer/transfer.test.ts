@@ -228,8 +228,6 @@ describe.each(kinds)('Transfer over a %s db_mark', (kind) => {
       ]);
     } else {
       expect(shown).toEqual([
-        'SELECT CONNECTION_ID() AS session',
-        'COMMIT',
         "XA START '<xid>'",
         'SELECT `id`, `quantity` AS `balance` FROM `TestTable` WHERE `id` = CAST(? AS SIGNED) ORDER BY `id` LIMIT 2 OFFSET 0 FOR UPDATE',
         'SELECT `id`, `quantity` AS `balance` FROM `TestTable` WHERE `id` = CAST(? AS SIGNED) ORDER BY `id` LIMIT 2 OFFSET 0 FOR UPDATE',
