@@ -48,8 +48,18 @@ export interface Dialect extends RenderDialect {
   integerParam(value: bigint): Sql;
   /** An integer column read exactly: as text where the driver would answer a lossy JS number. */
   exactInteger(column: Sql): Sql;
-  /** `SELECT … FOR UPDATE SKIP LOCKED` (or an equivalent hint) is available. */
-  readonly supportsSkipLocked: boolean;
+  /**
+   * DDL spellings for tables yesgraph creates itself (hosted tables): the auto-increment primary
+   * key column `id`, a declared type (`int`, `varchar(32)`, `decimal(10,2)`, `text`, `datetime`…)
+   * as this engine writes it, and what follows `CREATE TABLE t (…)`.
+   */
+  readonly ddl: { readonly autoId: string; type(declared: string): string; readonly tableOptions: string };
+  /**
+   * A locking read that passes over rows other transactions hold (`hint` after the table name,
+   * `suffix` at the end of the SELECT), or null where the engine has none (SQLite, whose write
+   * transaction holds the whole database instead).
+   */
+  readonly skipLocked: { readonly hint: Sql; readonly suffix: Sql } | null;
   /** An error code this engine raises for a deadlock or lock wait timeout: retry the transaction. */
   isRetryableConflict(err: unknown): boolean;
   /** The engine refused a value (out of range, too long, wrong type, NULL in NOT NULL). */

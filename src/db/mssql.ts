@@ -31,7 +31,12 @@ export const mssqlDialect: Dialect = {
   integerParam: (value) => sql`CAST(${value.toString()} AS BIGINT)`,
   // The driver answers BIGINT as text already.
   exactInteger: (column) => column,
-  supportsSkipLocked: true,
+  ddl: {
+    autoId: 'id BIGINT IDENTITY(1,1) PRIMARY KEY',
+    type: (declared) => (declared === 'text' ? 'NVARCHAR(MAX)' : declared === 'datetime' ? 'DATETIME2' : declared.toUpperCase().replace(/^VARCHAR/, 'NVARCHAR')),
+    tableOptions: '',
+  },
+  skipLocked: { hint: raw(' WITH (UPDLOCK, ROWLOCK, READPAST)'), suffix: empty },
   // mssql's RequestError carries the server's error number.
   isRetryableConflict: (err) => [1205, 1222].includes((err as { number?: number })?.number ?? 0),
   // 245/8114 conversion failed, 515 NULL, 8115 overflow, 2628/8152 truncated.

@@ -45,7 +45,9 @@ export const mysqlDialect: Dialect = {
   integerParam: (value) => sql`CAST(${value.toString()} AS SIGNED)`,
   // bigNumberStrings answers BIGINT as text already.
   exactInteger: (column) => column,
-  supportsSkipLocked: true,
+  // MariaDB 10.6+ and MySQL 8.0+.
+  ddl: { autoId: 'id BIGINT AUTO_INCREMENT PRIMARY KEY', type: (declared) => declared.toUpperCase(), tableOptions: ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4' },
+  skipLocked: { hint: empty, suffix: raw(' FOR UPDATE SKIP LOCKED') },
   isRetryableConflict: (err) => {
     const errno = (err as { errno?: number })?.errno;
     return errno === 1213 || errno === 1205;

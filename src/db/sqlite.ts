@@ -41,7 +41,13 @@ export const sqliteDialect: Dialect = {
   // better-sqlite3 binds a BigInt as a 64-bit integer, but answers integers as JS numbers.
   integerParam: (value) => sql`${value}`,
   exactInteger: (column) => sql`CAST(${column} AS TEXT)`,
-  supportsSkipLocked: false,
+  ddl: {
+    autoId: 'id INTEGER PRIMARY KEY AUTOINCREMENT',
+    // INTEGER (not INT) makes a 64-bit integer column, whatever width was declared.
+    type: (declared) => (declared === 'int' || declared === 'bigint' ? 'INTEGER' : declared.toUpperCase()),
+    tableOptions: '',
+  },
+  skipLocked: null,
   isRetryableConflict: (err) => (err as { code?: string })?.code === 'SQLITE_BUSY',
   // https://www.sqlite.org/rescode.html: NOT NULL and CHECK constraints, datatype mismatch.
   isValueRejected: (err) => ['SQLITE_CONSTRAINT_NOTNULL', 'SQLITE_CONSTRAINT_CHECK', 'SQLITE_MISMATCH'].includes((err as { code?: string })?.code ?? ''),

@@ -7,7 +7,7 @@
  * A table's check code is stored as its sha256; it is compared, never shown.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { EngineName } from '../db/dialect.js';
+import type { Dialect } from '../db/dialect.js';
 import { ident, isIdentifier, join, raw, sql, type Sql } from '../db/sql.js';
 import type { Store } from '../db/store.js';
 
@@ -96,25 +96,15 @@ function matcher(stored: string | null): (given: string | undefined) => boolean 
   return (given) => given !== undefined && timingSafeEqual(hash(given), expected);
 }
 
-/** The column type on an engine. */
-function engineType(type: string, engine: EngineName): string {
-  if (engine === 'sqlite') return type === 'int' || type === 'bigint' ? 'INTEGER' : type.toUpperCase();
-  return type.toUpperCase();
-}
-
-/** CREATE TABLE and CREATE INDEX statements of a hosted table. */
-export function tableDdl(physical: string, columns: readonly DeclaredColumn[], indexes: readonly string[], engine: EngineName): Sql[] {
+/** CREATE TABLE and CREATE INDEX statements of a hosted table, spelled by the dialect. */
+export function tableDdl(physical: string, columns: readonly DeclaredColumn[], indexes: readonly string[], dialect: Dialect): Sql[] {
   const t = ident(physical);
-  const own = columns.map((c) => sql`${ident(c.name)} ${raw(engineType(c.type, engine))} NULL`);
-  const system =
-    engine === 'sqlite'
-      ? raw(`id INTEGER PRIMARY KEY AUTOINCREMENT, uuid VARCHAR(32) NOT NULL DEFAULT '', add_time DATETIME NULL, update_time DATETIME NULL, ext_data TEXT NULL`)
-      : raw(`id BIGINT AUTO_INCREMENT PRIMARY KEY, uuid VARCHAR(32) NOT NULL DEFAULT '', add_time DATETIME NULL, update_time DATETIME NULL, ext_data TEXT NULL`);
-  const options = raw(engine === 'sqlite' ? '' : ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4');
+  const own = columns.map((c) => sql`${ident(c.name)} ${raw(dialect.ddl.type(c.type))} NULL`);
+  const system = raw(`${dialect.ddl.autoId}, uuid VARCHAR(32) NOT NULL DEFAULT '', add_time ${dialect.ddl.type('datetime')} NULL, update_time ${dialect.ddl.type('datetime')} NULL, ext_data ${dialect.ddl.type('text')} NULL`);
   // uuid serves model_uuid; update_time the order types 4 and 5.
   const indexed = ['uuid', 'update_time', ...indexes];
   return [
-    sql`CREATE TABLE ${t} (${join([system, ...own])})${options}`,
+    sql`CREATE TABLE ${t} (${join([system, ...own])})${raw(dialect.ddl.tableOptions)}`,
     ...indexed.map((col, i) => sql`CREATE INDEX ${ident(`${physical}_i${i}`)} ON ${t} (${ident(col)})`),
   ];
 }
@@ -159,7 +149,7 @@ export class TableRecords {
     }
     if (await this.find(appId, name)) throw new TableDefinitionError(`table ${name} exists already`);
     const physical = physicalName(appId, name);
-    for (const statement of tableDdl(physical, columns, indexes, this.main.dialect.name)) await this.main.execute(statement);
+    for (const statement of tableDdl(physical, columns, indexes, this.main.dialect)) await this.main.execute(statement);
     this.main.invalidateColumns(physical);
     const definition = JSON.stringify({ columns, indexes });
     await this.main.execute(sql`INSERT INTO yg_table (app_id, name, columns) VALUES (${appId}, ${name}, ${definition})`);

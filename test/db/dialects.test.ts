@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { mssqlColumnsQuery, mssqlConfig, mssqlDialect } from '../../src/db/mssql.js';
 import { mysqlDialect } from '../../src/db/mysql.js';
 import { sqliteDialect } from '../../src/db/sqlite.js';
-import { ident, join, render, sql } from '../../src/db/sql.js';
+import { ident, join, render, sql, type Sql } from '../../src/db/sql.js';
 import { parseDatabaseUrl, redactUrl } from '../../src/db/open.js';
 
 const dialects = { sqlite: sqliteDialect, mysql: mysqlDialect, mssql: mssqlDialect };
@@ -61,11 +61,12 @@ WHERE c.TABLE_NAME = @p1 AND c.TABLE_SCHEMA = SCHEMA_NAME()
 ORDER BY c.ORDINAL_POSITION`);
   });
 
-  it('capability flags: transactional DDL and SKIP LOCKED (or READPAST) per engine', () => {
-    expect([sqliteDialect, mysqlDialect, mssqlDialect].map((d) => [d.name, d.supportsTransactionalDdl, d.supportsSkipLocked])).toEqual([
-      ['sqlite', true, false],
-      ['mysql', false, true],
-      ['mssql', true, true],
+  it('capability flags: transactional DDL, and SKIP LOCKED (or READPAST) as a hint or suffix per engine', () => {
+    const text = (q: Sql | undefined) => (q ? render(q, mysqlDialect).text : null);
+    expect([sqliteDialect, mysqlDialect, mssqlDialect].map((d) => [d.name, d.supportsTransactionalDdl, text(d.skipLocked?.hint), text(d.skipLocked?.suffix)])).toEqual([
+      ['sqlite', true, null, null],
+      ['mysql', false, '', ' FOR UPDATE SKIP LOCKED'],
+      ['mssql', true, ' WITH (UPDLOCK, ROWLOCK, READPAST)', ''],
     ]);
   });
 

@@ -66,10 +66,10 @@ interface Plan {
 }
 
 async function takeOne(tx: Executor, plan: Plan, extra: Sql | null, order: string): Promise<Row | undefined> {
-  const lock = tx.dialect.supportsSkipLocked ? raw(' FOR UPDATE SKIP LOCKED') : empty;
+  const lock = tx.dialect.skipLocked ?? { hint: empty, suffix: empty };
   const names = [...new Set(['id', ...plan.columns])];
   const [row] = await tx.query(
-    sql`SELECT ${join(names.map((c) => ident(c)))} FROM ${plan.t.from} WHERE ${extra ? sql`${plan.match} AND ${extra}` : plan.match} ORDER BY ${raw(order)}${tx.dialect.limitOffset(1, 0)}${lock}`,
+    sql`SELECT ${join(names.map((c) => ident(c)))} FROM ${plan.t.from}${lock.hint} WHERE ${extra ? sql`${plan.match} AND ${extra}` : plan.match} ORDER BY ${raw(order)}${tx.dialect.limitOffset(1, 0)}${lock.suffix}`,
   );
   if (!row) return undefined;
   await tx.execute(sql`UPDATE ${plan.t.from} SET ${plan.set} WHERE id = ${row.id}`);
