@@ -3,7 +3,7 @@
  * for the legacy face. Tests call `server.fetch(request)` directly; `listen` serves it over
  * node:http. Whatever escapes a face is answered in that face's shape with an error id.
  */
-import type { Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import { decodeUtf8, readBody } from './body.js';
 import { message, ProtocolError } from './errors.js';
 import { fastGraphQL } from './graphql/fast-path.js';
@@ -14,13 +14,20 @@ import { logAccess, type AccessNote } from './http/access-log.js';
 import { logFault } from './http/fault.js';
 import { checkGraphQLDepth } from './http/graphql-depth.js';
 import { listenHttp, type ListenOptions } from './http/listen.js';
+import { legacyRequestFromNode, targetOf, writeAnswer } from './http/legacy-node.js';
 import { createLegacyHandler, legacyFault } from './legacy/handler.js';
+import { legacyRequestOf, responseOf, type LegacyAnswer, type LegacyRequest } from './legacy/request.js';
 import type { Runtime } from './runtime.js';
 
 export type { ListenOptions };
 
 export interface YesgraphServer {
   fetch(request: Request): Promise<Response>;
+  /**
+   * The legacy face without the Fetch API, for the node:http listener; null when every request
+   * must pass through `fetch` (the `onRequest` test seam is set).
+   */
+  readonly legacy: ((request: LegacyRequest) => Promise<LegacyAnswer>) | null;
   /** The answer to a failure outside any face (logged with the cause under a new error id). */
   fault(pathname: string, err: unknown): Response;
   readonly yoga: Yoga;
@@ -34,6 +41,7 @@ export interface ServerOptions {
 }
 
 const GRAPHQL_PATH = '/graphql';
+const HEALTH_PATH = '/healthz';
 
 function json(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
@@ -75,13 +83,28 @@ export function createServer(rt: Runtime, options: ServerOptions = {}): Yesgraph
 
   function fault(pathname: string, err: unknown): Response {
     const errorId = logFault(rt.log, err, 'request failed');
-    if (pathname !== GRAPHQL_PATH) return legacyFault(errorId);
+    if (pathname !== GRAPHQL_PATH) return responseOf(legacyFault(errorId));
     return json(500, { errors: [{ message: message('GRAPHQL_FAULT'), extensions: { code: 'INTERNAL_SERVER_ERROR', errorId } }] });
+  }
+
+  /** The legacy face with the server's last-resort answer and access log around it. */
+  async function legacyAnswer(request: LegacyRequest): Promise<LegacyAnswer> {
+    const startedAt = performance.now();
+    const note: AccessNote = {};
+    let answer: LegacyAnswer;
+    try {
+      answer = await legacy(request, note);
+    } catch (err) {
+      answer = legacyFault(logFault(rt.log, err, 'request failed'));
+    }
+    if (rt.config.accessLog) logAccess(rt.log, request.method, request.pathname, answer.status, startedAt, note);
+    return answer;
   }
 
   return {
     yoga,
     fault,
+    legacy: options.onRequest ? null : legacyAnswer,
     async fetch(request) {
       const startedAt = performance.now();
       const note: AccessNote = {};
@@ -90,15 +113,15 @@ export function createServer(rt: Runtime, options: ServerOptions = {}): Yesgraph
       try {
         pathname = new URL(request.url).pathname;
         await options.onRequest?.(request);
+        if (pathname !== GRAPHQL_PATH && pathname !== HEALTH_PATH) return responseOf(await legacyAnswer(legacyRequestOf(request)));
         if (pathname === GRAPHQL_PATH) {
           note.app = request.headers.get('x-app-key') ?? undefined;
           response = await graphql(request);
-        } else if (pathname === '/healthz') response = await health();
-        else response = await legacy(request, note);
+        } else response = await health();
       } catch (err) {
         response = fault(pathname, err);
       }
-      if (rt.config.accessLog) logAccess(rt.log, request, pathname, response.status, startedAt, note);
+      if (rt.config.accessLog) logAccess(rt.log, request.method, pathname, response.status, startedAt, note);
       return response;
     },
   };
@@ -106,13 +129,18 @@ export function createServer(rt: Runtime, options: ServerOptions = {}): Yesgraph
 
 /** Serves `server` on host:port; resolves once listening. */
 export function listen(server: YesgraphServer, host: string, port: number, options: ListenOptions = {}): Promise<Server> {
-  return listenHttp(
-    nodeListener(
-      (request) => server.fetch(request),
-      (pathname, err) => server.fault(pathname, err),
-    ),
-    host,
-    port,
-    options,
+  const bridge = nodeListener(
+    (request) => server.fetch(request),
+    (pathname, err) => server.fault(pathname, err),
   );
+  const legacy = server.legacy;
+  const listener: RequestListener = (req, res) => {
+    const target = legacy ? targetOf(req) : null;
+    if (!legacy || !target || target.pathname === GRAPHQL_PATH || target.pathname === HEALTH_PATH) return bridge(req, res);
+    legacy(legacyRequestFromNode(req, target)).then(
+      (answer) => writeAnswer(req, res, answer),
+      () => res.destroy(),
+    );
+  };
+  return listenHttp(listener, host, port, options);
 }

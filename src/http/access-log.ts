@@ -15,10 +15,10 @@ export interface AccessNote {
   app?: string;
 }
 
-export function logAccess(log: Logger, request: Request, pathname: string, status: number, startedAt: number, note: AccessNote): void {
+export function logAccess(log: Logger, method: string, pathname: string, status: number, startedAt: number, note: AccessNote): void {
   log.info(
     {
-      method: request.method,
+      method,
       path: pathname,
       status,
       ...note,

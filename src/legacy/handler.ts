@@ -15,6 +15,7 @@ import { sessionOf } from '../guards/member.js';
 import { checkSign } from '../guards/sign.js';
 import { corsHeaders, envelopeBody, serverFaultMessage } from './envelope.js';
 import { readParams, parseUrlEncoded, type Params } from './params.js';
+import { JSON_TYPE, type LegacyAnswer, type LegacyRequest } from './request.js';
 import { parseParams } from './rules.js';
 import { findService } from './services/index.js';
 
@@ -74,20 +75,19 @@ export function createLegacyHandler(rt: Runtime) {
     }
   }
 
-  return async function legacy(request: Request, note: AccessNote = {}): Promise<Response> {
-    const url = new URL(request.url);
+  return async function legacy(request: LegacyRequest, note: AccessNote = {}): Promise<LegacyAnswer> {
     let query: Params = new Map();
     let badQuery: ProtocolError | null = null;
     try {
-      query = parseUrlEncoded(url.search.slice(1));
+      query = parseUrlEncoded(request.query);
     } catch (err) {
       if (!(err instanceof ProtocolError)) throw err;
       badQuery = err;
     }
-    const cors = query.get('yesapi_allow_origin') === '1' ? corsHeaders(request.headers.get('origin')) : {};
-    if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: cors });
+    const cors = query.get('yesapi_allow_origin') === '1' ? corsHeaders(request.header('origin')) : {};
+    if (request.method === 'OPTIONS') return { status: 204, headers: cors, body: null };
     if (request.method !== 'GET' && request.method !== 'POST' && request.method !== 'HEAD') {
-      return new Response(null, { status: 405, headers: { allow: 'GET, POST, OPTIONS', ...cors } });
+      return { status: 405, headers: { allow: 'GET, POST, OPTIONS', ...cors }, body: null };
     }
 
     let outcome: Outcome;
@@ -95,30 +95,27 @@ export function createLegacyHandler(rt: Runtime) {
     try {
       if (badQuery) throw badQuery;
       params = await readParams(request, query, rt.config.bodyLimit);
-      outcome = await call(params, url.pathname);
+      outcome = await call(params, request.pathname);
     } catch (err) {
       if (!(err instanceof ProtocolError)) throw err;
       outcome = { ret: err.ret, data: {}, msg: err.message, app: null };
     }
-    note.service = outcome.service ?? serviceName(url.pathname, params);
+    note.service = outcome.service ?? serviceName(request.pathname, params);
     note.ret = outcome.ret;
     if (typeof outcome.data.err_code === 'number') note.errCode = outcome.data.err_code;
     if (outcome.app) note.app = outcome.app.appKey;
-    const allowOrigin = params.get('yesapi_allow_origin') === '1' ? corsHeaders(request.headers.get('origin')) : cors;
+    const allowOrigin = params.get('yesapi_allow_origin') === '1' ? corsHeaders(request.header('origin')) : cors;
     const accepted = outcome.ret === 200;
     // `_auth` vouches only for accepted calls: a refusal is not signed with the app's secret.
     const secret = accepted && outcome.app?.authEnabled ? outcome.app.appSecret : null;
     // Protocol failures keep the full envelope even with return_data=1, so the `ret` is never lost.
     const dataOnly = params.get('return_data') === '1' && accepted;
-    return envelopeResponse(envelopeBody({ ret: outcome.ret, data: outcome.data, msg: outcome.msg, secret, dataOnly }), allowOrigin);
+    const body = envelopeBody({ ret: outcome.ret, data: outcome.data, msg: outcome.msg, secret, dataOnly });
+    return { status: 200, headers: { ...JSON_TYPE, ...allowOrigin }, body };
   };
 }
 
-function envelopeResponse(body: string, headers: Record<string, string> = {}): Response {
-  return new Response(body, { status: 200, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } });
-}
-
 /** The answer of the legacy face to a fault that escaped every other handler (already logged under `errorId`). */
-export function legacyFault(errorId: string): Response {
-  return envelopeResponse(envelopeBody({ ret: 500, data: {}, msg: serverFaultMessage(errorId), secret: null, dataOnly: false }));
+export function legacyFault(errorId: string): LegacyAnswer {
+  return { status: 200, headers: JSON_TYPE, body: envelopeBody({ ret: 500, data: {}, msg: serverFaultMessage(errorId), secret: null, dataOnly: false }) };
 }

@@ -4,7 +4,8 @@
  * Every value is a decoded string. Bytes that are not UTF-8, a body over the limit, malformed or
  * too deeply nested JSON and one name given twice with different values are refused with a 400.
  */
-import { decodeUtf8, readBody } from '../body.js';
+import { decodeUtf8 } from '../body.js';
+import type { LegacyRequest } from './request.js';
 import { checkJsonDepth } from '../json.js';
 import { refuse } from '../errors.js';
 
@@ -70,16 +71,16 @@ async function fromMultipart(bytes: Uint8Array<ArrayBuffer>, contentType: string
  * Reads every parameter of a legacy call: `query` (the parsed query string) with the body's
  * parameters laid over it. Throws ProtocolError(400) on a malformed body.
  */
-export async function readParams(request: Request, query: Params, bodyLimit: number): Promise<Params> {
+export async function readParams(request: LegacyRequest, query: Params, bodyLimit: number): Promise<Params> {
   if (request.method === 'GET' || request.method === 'HEAD') return query;
 
-  const bytes = await readBody(request, bodyLimit);
+  const bytes = await request.body(bodyLimit);
   const body: Params = new Map();
-  const contentType = (request.headers.get('content-type') ?? '').toLowerCase();
+  const contentType = (request.header('content-type') ?? '').toLowerCase();
   if (bytes.byteLength > 0) {
     if (contentType.startsWith('multipart/form-data')) {
       decodeUtf8(bytes);
-      await fromMultipart(bytes, request.headers.get('content-type')!, body);
+      await fromMultipart(bytes, request.header('content-type')!, body);
     } else if (contentType.includes('json')) {
       fromJson(decodeUtf8(bytes), body);
     } else {

@@ -255,13 +255,32 @@ describe.each(kinds)('faces (main store on %s)', (kind) => {
         expect(JSON.parse(answers[2]!.body)).toEqual({ status: 'ok' });
       });
 
+      it.each(weird)('a fault inside the legacy face served straight from node:http (%s) is answered with an error id', async (_name, make) => {
+        const lines: string[] = [];
+        const log = pino({ level: 'error' }, new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }));
+        const thrown = make();
+        // Reading the body limit throws: the fault escapes the face into the server's last resort.
+        const config = new Proxy(t.rt.config, {
+          get: (target, key) => {
+            if (key === 'bodyLimit') throw thrown;
+            return target[key as keyof typeof target];
+          },
+        });
+        const server = createServer({ ...t.rt, log, config });
+        expect(server.legacy).not.toBeNull();
+        const port = await serve(server);
+        const answers = await exchange(port, post('//?s=App.Hello.World', '{}').replace('HTTP/1.1\r\n', 'HTTP/1.1\r\nConnection: close\r\n'));
+        expect(answers.map((a) => a.statusLine)).toEqual(['HTTP/1.1 200 OK']);
+        expectLegacyFault(answers[0]!.body, lines);
+      });
+
       it.each(weird)('a fault of the bridge itself (%s rejected, or no Response at all) is answered the same way', async (_name, make) => {
         const lines: string[] = [];
         const log = pino({ level: 'error' }, new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }));
         const real = createServer({ ...t.rt, log });
         const thrown = make();
-        const rejecting: YesgraphServer = { yoga: real.yoga, fault: real.fault, fetch: () => Promise.reject(thrown) };
-        const notAResponse: YesgraphServer = { yoga: real.yoga, fault: real.fault, fetch: async () => thrown as Response };
+        const rejecting: YesgraphServer = { yoga: real.yoga, fault: real.fault, legacy: null, fetch: () => Promise.reject(thrown) };
+        const notAResponse: YesgraphServer = { yoga: real.yoga, fault: real.fault, legacy: null, fetch: async () => thrown as Response };
         for (const server of [rejecting, notAResponse]) {
           const port = await serve(server);
           const answers = await exchange(port, 'GET /?s=App.Hello.World HTTP/1.1\r\nHost: x\r\n\r\n' + post('/graphql', '{}').replace('HTTP/1.1\r\n', 'HTTP/1.1\r\nConnection: close\r\n'));
