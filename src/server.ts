@@ -137,10 +137,10 @@ export function listen(server: YesgraphServer, host: string, port: number, optio
   const listener: RequestListener = (req, res) => {
     const target = legacy ? targetOf(req) : null;
     if (!legacy || !target || target.pathname === GRAPHQL_PATH || target.pathname === HEALTH_PATH) return bridge(req, res);
-    legacy(legacyRequestFromNode(req, target)).then(
-      (answer) => writeAnswer(req, res, answer),
-      () => res.destroy(),
-    );
+    // The answer is never a rejection (legacy answers every fault); a failure to write it is.
+    legacy(legacyRequestFromNode(req, target))
+      .then((answer) => writeAnswer(req, res, answer))
+      .catch(() => res.destroy());
   };
   return listenHttp(listener, host, port, options);
 }
