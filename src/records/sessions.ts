@@ -12,6 +12,8 @@ export interface Member {
   readonly uuid: string;
   /** The session token the caller presented (needed to end the session). */
   readonly token: string;
+  /** The member's role as the session check read it: `user`, `admin` or a custom group. */
+  readonly role: string;
 }
 
 export function tokenHash(token: string): string {
@@ -25,4 +27,9 @@ VALUES (${appId}, ${memberId}, ${tokenHash(token)}, ${sqlNow(expiresAt)})`);
 
 export async function endSession(db: Executor, appId: number, token: string): Promise<void> {
   await db.execute(sql`DELETE FROM yg_member_session WHERE token_hash = ${tokenHash(token)} AND app_id = ${appId}`);
+}
+
+/** Ends every session of a member (a ban, a new password). */
+export async function endMemberSessions(db: Executor, appId: number, memberId: number): Promise<void> {
+  await db.execute(sql`DELETE FROM yg_member_session WHERE member_id = ${memberId} AND app_id = ${appId}`);
 }
