@@ -1,6 +1,7 @@
-/** `yesgraph app …`: create, import, list, show, rotate the secret of, and remove apps. */
+/** `yesgraph app …`: create, import, list, show, set the guards of, rotate the secret of, and remove apps. */
 import { SIGN_MODES, type App, type SignMode } from '../records/apps.js';
 import { TableRecords } from '../records/tables.js';
+import { settingsChange, settingsDelayNote, settingsSummary, SETTINGS_OPTIONS } from './app-settings.js';
 import { defineCommand, UsageError, type OptionSpec } from './command.js';
 import { formatOf, note, out, printRecord } from './output.js';
 import { findApp, withStore } from './store.js';
@@ -80,7 +81,24 @@ export const appCommands = [
     options: { secret: { type: 'boolean', description: 'include app_secret (and static_sign)' }, json: JSON_OUT, env: ENV_OUT },
     async run(values, [appKey]) {
       const app = await withStore((rt) => findApp(rt, appKey!));
-      printRecord({ ...appSummary(app), ...(values.secret ? credentials(app) : {}) }, formatOf(values), ENV_NAMES);
+      printRecord({ ...appSummary(app), ...settingsSummary(app), ...(values.secret ? credentials(app) : {}) }, formatOf(values), ENV_NAMES);
+      return 0;
+    },
+  }),
+  defineCommand({
+    name: 'app set',
+    args: '<app_key>',
+    summary: "set an app's guards: IP lists, expiry, disabled, monthly quota, rate, services off, costs, replay window",
+    details: 'Options not given stay as they are; lists are comma-separated. Running servers apply a change within seconds, without a restart.',
+    options: { ...SETTINGS_OPTIONS, json: JSON_OUT },
+    async run(values, [appKey]) {
+      const app = await withStore(async (rt) => {
+        const found = await findApp(rt, appKey!);
+        await rt.appRecords.updateSettings(found.id, await settingsChange(found, values));
+        return findApp(rt, appKey!);
+      });
+      note(await settingsDelayNote());
+      printRecord({ ...appSummary(app), ...settingsSummary(app) }, formatOf(values));
       return 0;
     },
   }),

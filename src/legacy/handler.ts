@@ -10,9 +10,8 @@ import type { AccessNote } from '../http/access-log.js';
 import type { App } from '../records/apps.js';
 import { refusalOf } from '../refusal.js';
 import type { Runtime } from '../runtime.js';
-import { appKeyOf } from '../guards/app.js';
-import { sessionOf } from '../guards/member.js';
 import { checkSign } from '../guards/sign.js';
+import type { Member } from '../records/sessions.js';
 import { corsHeaders, envelopeBody, serverFaultMessage } from './envelope.js';
 import { readParams, parseUrlEncoded, type Params } from './params.js';
 import { JSON_TYPE, type LegacyAnswer, type LegacyRequest } from './request.js';
@@ -39,39 +38,43 @@ interface Outcome {
   data: Record<string, unknown>;
   msg: string;
   app: App | null;
+  /** The signed-in member, once the guards found one. */
+  member: Member | null;
   /** The service, once it was found. */
   service?: string;
 }
 
 export function createLegacyHandler(rt: Runtime) {
-  async function call(params: Params, pathname: string): Promise<Outcome> {
+  /** One call through the guard chain (src/guards/chain.ts) to its service. */
+  async function call(params: Params, request: LegacyRequest, ip: string | null): Promise<Outcome> {
     let app: App | null = null;
+    let member: Member | null = null;
     try {
-      const name = serviceName(pathname, params);
+      const name = serviceName(request.pathname, params);
       if (!name) throw refuse('PARAM_MISSING', { name: 's' });
       const service = findService(name);
       if (!service) throw refuse('SERVICE_UNKNOWN', { service: name });
       // Every parameter rule before any lookup, as the platform checks them.
-      appKeyOf(params.get('app_key'));
-      sessionOf(params.get('uuid'), params.get('token'));
+      const caller = rt.guards.rules({ appKey: params.get('app_key'), uuid: params.get('uuid'), token: params.get('token') });
       const input = parseParams(service.params, params);
-      app = await rt.apps.check(params.get('app_key'));
-      checkSign(app, params);
-      const member = await rt.members.check(app, params.get('uuid'), params.get('token')).catch((err: unknown) => {
-        if (service.session === 'lenient' && err instanceof ProtocolError && err.ret === 401) return null;
-        throw err;
+      const admitted = await rt.guards.admit(caller, {
+        ip,
+        verify: (a) => checkSign(a, params),
+        replay: () => ({ name: '_time', time: params.get('_time'), signature: params.get('sign') ?? null }),
       });
+      app = admitted.app;
+      member = await rt.guards.enter(admitted, [service.name], service.session);
       const result = await service.run(rt.context(app, member), input, params);
-      return { ret: 200, data: { err_code: 0, err_msg: '', ...result }, msg: message('CALL_ACCEPTED', { service: service.name }), app, service: service.name };
+      return { ret: 200, data: { err_code: 0, err_msg: '', ...result }, msg: message('CALL_ACCEPTED', { service: service.name }), app, member, service: service.name };
     } catch (err) {
       if (err instanceof BusinessError) {
-        return { ret: 200, data: { err_code: err.code, err_msg: err.message }, msg: err.message, app };
+        return { ret: 200, data: { err_code: err.code, err_msg: err.message }, msg: err.message, app, member };
       }
       const refused = refusalOf(err);
-      if (refused) return { ret: refused.ret, data: {}, msg: refused.message, app };
+      if (refused) return { ret: refused.ret, data: {}, msg: refused.message, app, member };
       const errorId = randomUUID();
       rt.log.error({ err, errorId, service: params.get('s') ?? params.get('service') }, 'legacy call failed');
-      return { ret: 500, data: {}, msg: serverFaultMessage(errorId), app };
+      return { ret: 500, data: {}, msg: serverFaultMessage(errorId), app, member };
     }
   }
 
@@ -92,18 +95,21 @@ export function createLegacyHandler(rt: Runtime) {
 
     let outcome: Outcome;
     let params: Params = query;
+    const ip = rt.guards.clientIp(request.remoteAddress, request.header('x-forwarded-for'));
+    if (ip !== null) note.ip = ip;
     try {
       if (badQuery) throw badQuery;
       params = await readParams(request, query, rt.config.bodyLimit);
-      outcome = await call(params, request.pathname);
+      outcome = await call(params, request, ip);
     } catch (err) {
       if (!(err instanceof ProtocolError)) throw err;
-      outcome = { ret: err.ret, data: {}, msg: err.message, app: null };
+      outcome = { ret: err.ret, data: {}, msg: err.message, app: null, member: null };
     }
     note.service = outcome.service ?? serviceName(request.pathname, params);
     note.ret = outcome.ret;
     if (typeof outcome.data.err_code === 'number') note.errCode = outcome.data.err_code;
     if (outcome.app) note.app = outcome.app.appKey;
+    if (outcome.member) note.member = outcome.member.uuid;
     const allowOrigin = params.get('yesapi_allow_origin') === '1' ? corsHeaders(request.header('origin')) : cors;
     const accepted = outcome.ret === 200;
     // `_auth` vouches only for accepted calls: a refusal is not signed with the app's secret.

@@ -16,6 +16,8 @@ export interface LegacyRequest {
   readonly pathname: string;
   /** The raw query string, without `?`. */
   readonly query: string;
+  /** The address of the connection's peer (the client, or a proxy: see YESGRAPH_TRUSTED_PROXIES); undefined when unknown. */
+  readonly remoteAddress: string | undefined;
   header(name: string): string | null;
   /** The body, at most `limit` bytes (a 400 beyond). */
   body(limit: number): Promise<Uint8Array<ArrayBuffer>>;
@@ -30,12 +32,19 @@ export interface LegacyAnswer {
 
 export const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
 
-export function legacyRequestOf(request: Request): LegacyRequest {
+/** What a server knows of a Fetch request besides the request itself (`server.fetch(request, info)`). */
+export interface RequestInfo {
+  /** The connection's peer address (node:http's `req.socket.remoteAddress`). */
+  readonly remoteAddress?: string;
+}
+
+export function legacyRequestOf(request: Request, info: RequestInfo = {}): LegacyRequest {
   const url = new URL(request.url);
   return {
     method: request.method,
     pathname: url.pathname,
     query: url.search.slice(1),
+    remoteAddress: info.remoteAddress,
     header: (name) => request.headers.get(name),
     body: (limit) => readBody(request, limit),
   };

@@ -4,7 +4,7 @@
  * the main store hands out no signing keys. Guards, operations and the CLI all read apps here.
  */
 import { randomHex, type SecretBox } from '../crypto.js';
-import { sql } from '../db/sql.js';
+import { ident, join, sql, type Sql } from '../db/sql.js';
 import type { Store } from '../db/store.js';
 
 export type SignMode = 'dynamic' | 'static' | 'off';
@@ -24,7 +24,32 @@ export interface App {
   /** 'YYYY-MM-DD HH:MM:SS' (UTC) after which the app is expired, or null. */
   readonly expiresAt: string | null;
   readonly isDemo: boolean;
+  /** What the guards hold the app's callers to (`yesgraph app set`). */
+  readonly settings: AppSettings;
 }
+
+/**
+ * An app's guard settings, as stored (src/guards reads them; `yesgraph app set` writes them).
+ * Empty lists and nulls mean "not set".
+ */
+export interface AppSettings {
+  /** CIDR ranges whose callers are refused (402). */
+  readonly ipDeny: readonly string[];
+  /** When not empty, only callers in these ranges are served (403). */
+  readonly ipAllow: readonly string[];
+  /** Calls a calendar month (UTC) may cost in all, in cost units; null: unlimited. */
+  readonly quota: number | null;
+  /** `limit` calls per `seconds` (a token bucket of `limit` tokens); null: unlimited. */
+  readonly rate: { readonly limit: number; readonly seconds: number } | null;
+  /** Services switched off (415), spelled as registered. */
+  readonly servicesOff: readonly string[];
+  /** A call's cost in quota units, by service; 1 for a service not listed. */
+  readonly costs: Readonly<Record<string, number>>;
+  /** Seconds a signed `_time` may differ from the server's clock; null: no replay window. */
+  readonly replayWindow: number | null;
+}
+
+export const NO_SETTINGS: AppSettings = { ipDeny: [], ipAllow: [], quota: null, rate: null, servicesOff: [], costs: {}, replayWindow: null };
 
 interface AppRow {
   id: number;
@@ -37,9 +62,35 @@ interface AppRow {
   status: string;
   expires_at: string | null;
   is_demo: number;
+  ip_deny: string | null;
+  ip_allow: string | null;
+  quota: number | string | null;
+  rate_limit: number | null;
+  rate_seconds: number | null;
+  services_off: string | null;
+  service_costs: string | null;
+  replay_window: number | null;
 }
 
-const COLUMNS = sql`id, app_key, app_secret, name, sign_mode, static_sign, auth_enabled, status, expires_at, is_demo`;
+const COLUMNS = sql`id, app_key, app_secret, name, sign_mode, static_sign, auth_enabled, status, expires_at, is_demo,
+ip_deny, ip_allow, quota, rate_limit, rate_seconds, services_off, service_costs, replay_window`;
+
+const list = (text: string | null): string[] => (text ? text.split(',').filter(Boolean) : []);
+const number = (value: number | string | null): number | null => (value === null ? null : Number(value));
+
+function settingsOf(r: AppRow): AppSettings {
+  const limit = number(r.rate_limit);
+  const seconds = number(r.rate_seconds);
+  return {
+    ipDeny: list(r.ip_deny),
+    ipAllow: list(r.ip_allow),
+    quota: number(r.quota),
+    rate: limit !== null && seconds !== null ? { limit, seconds } : null,
+    servicesOff: list(r.services_off),
+    costs: r.service_costs ? (JSON.parse(r.service_costs) as Record<string, number>) : {},
+    replayWindow: number(r.replay_window),
+  };
+}
 
 /** An app_key as the platform issues them, and as `app import` accepts them. */
 export const APP_KEY = /^[A-Za-z0-9]{32}$/;
@@ -72,6 +123,9 @@ export interface AppChange {
   signMode?: SignMode;
 }
 
+/** What `yesgraph app set` changes: any of the settings, with status and expiry. */
+export type AppSettingsChange = { -readonly [K in keyof AppSettings]?: AppSettings[K] } & Pick<AppChange, 'status' | 'expiresAt'>;
+
 export class AppRecords {
   constructor(
     private readonly main: Store,
@@ -90,6 +144,7 @@ export class AppRecords {
       status: r.status === 'disabled' ? 'disabled' : 'active',
       expiresAt: r.expires_at,
       isDemo: Number(r.is_demo) === 1,
+      settings: settingsOf(r),
     };
   }
 
@@ -140,6 +195,25 @@ VALUES (${input.appKey}, ${this.box.seal(input.appSecret)}, ${input.name ?? ''},
     if (change.status) await this.main.execute(sql`UPDATE yg_app SET status = ${change.status} WHERE id = ${appId}`);
     if (change.expiresAt !== undefined) await this.main.execute(sql`UPDATE yg_app SET expires_at = ${change.expiresAt} WHERE id = ${appId}`);
     if (change.signMode) await this.main.execute(sql`UPDATE yg_app SET sign_mode = ${change.signMode} WHERE id = ${appId}`);
+  }
+
+  /** Writes the settings given (the others stay), with status and expiry, in one statement. */
+  async updateSettings(appId: number, change: AppSettingsChange): Promise<void> {
+    const sets: Sql[] = [];
+    const set = (column: string, value: unknown) => sets.push(sql`${ident(column)} = ${value}`);
+    if (change.status !== undefined) set('status', change.status);
+    if (change.expiresAt !== undefined) set('expires_at', change.expiresAt);
+    if (change.ipDeny !== undefined) set('ip_deny', change.ipDeny.length ? change.ipDeny.join(',') : null);
+    if (change.ipAllow !== undefined) set('ip_allow', change.ipAllow.length ? change.ipAllow.join(',') : null);
+    if (change.quota !== undefined) set('quota', change.quota);
+    if (change.rate !== undefined) {
+      set('rate_limit', change.rate?.limit ?? null);
+      set('rate_seconds', change.rate?.seconds ?? null);
+    }
+    if (change.servicesOff !== undefined) set('services_off', change.servicesOff.length ? change.servicesOff.join(',') : null);
+    if (change.costs !== undefined) set('service_costs', Object.keys(change.costs).length ? JSON.stringify(change.costs) : null);
+    if (change.replayWindow !== undefined) set('replay_window', change.replayWindow);
+    if (sets.length) await this.main.execute(sql`UPDATE yg_app SET ${join(sets)} WHERE id = ${appId}`);
   }
 
   /** A new secret for the app; the old one stops working. Answers the new secret. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkSign, dynamicSign } from '../../src/guards/sign.js';
 import { type ProtocolError } from '../../src/errors.js';
-import type { App } from '../../src/records/apps.js';
+import { NO_SETTINGS, type App } from '../../src/records/apps.js';
 
 const APP_KEY = '0123456789ABCDEF0123456789ABCDEF';
 const SECRET = 'my_app_secret_for_tests';
@@ -58,6 +58,7 @@ describe('checkSign', () => {
     status: 'active',
     expiresAt: null,
     isDemo: false,
+    settings: NO_SETTINGS,
   });
   const params = (extra: Record<string, string>) => new Map(Object.entries({ s: 'App.Hello.World', name: 'dogstar', app_key: APP_KEY, ...extra }));
   const ret = (fn: () => void) => {
