@@ -1,0 +1,72 @@
+/**
+ * yesgraph's Prometheus metrics (prom-client): calls per face, service and ret, their latency,
+ * and the call log's writes and drops, in a registry per runtime; Node's own process metrics
+ * (CPU, memory, event loop, GC) in one registry per process. GET /metrics (src/http/metrics.ts)
+ * serves both. A later feature adds its metric to `registry`:
+ *
+ *   new Counter({ name: 'yesgraph_write_retries_total', help: '…', registers: [rt.metrics.registry] })
+ *
+ * Labels are bounded: services are the ones yesgraph serves (`unknown` for any other name a
+ * caller sends) and GraphQL's are root fields of the schema, so no caller can grow the series
+ * without bound. No label carries an app key.
+ */
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { Face } from '../records/call-log.js';
+
+let processRegistry: Registry | undefined;
+
+/** Node's process metrics, started on first use: once per process, whatever the number of runtimes. */
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+/** Latency buckets in seconds: a Hello call takes well under a millisecond, a tree read over a slow link seconds. */
+const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly calls = new Counter({
+    name: 'yesgraph_calls_total',
+    help: 'Calls answered, per face, service (GraphQL: operation type and root field) and ret.',
+    labelNames: ['face', 'service', 'ret'] as const,
+    registers: [this.registry],
+  });
+
+  readonly duration = new Histogram({
+    name: 'yesgraph_call_duration_seconds',
+    help: 'Time from the request to its answer, per face and service (a GraphQL batch: the whole request).',
+    labelNames: ['face', 'service'] as const,
+    buckets: BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly callLogWritten = new Counter({
+    name: 'yesgraph_call_log_written_total',
+    help: 'Call log rows written to the main store.',
+    registers: [this.registry],
+  });
+
+  readonly callLogDropped = new Counter({
+    name: 'yesgraph_call_log_dropped_total',
+    help: 'Call log rows dropped: the buffer was full (the main store is slow) or the store refused the batch.',
+    registers: [this.registry],
+  });
+
+  /** One answered call (one GraphQL operation). */
+  observeCall(face: Face, service: string, ret: number, seconds: number): void {
+    this.calls.inc({ face, service, ret: String(ret) });
+    this.duration.observe({ face, service }, seconds);
+  }
+
+  /** The text GET /metrics answers, with its content type. */
+  async exposition(): Promise<{ contentType: string; text: string }> {
+    const own = await this.registry.metrics();
+    const process = await processMetrics().metrics();
+    return { contentType: this.registry.contentType, text: `${own}\n${process}` };
+  }
+}
