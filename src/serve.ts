@@ -10,13 +10,11 @@ export async function serve(config: Config, log: Logger): Promise<void> {
   if (config.secretKeyFile) {
     log.warn({ file: config.secretKeyFile }, 'YESGRAPH_SECRET_KEY is not set: using a generated development key file');
   }
-  let graphiqlHeaders: Record<string, string> | undefined;
   let banner: string[] = [];
   const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   if (config.demo) {
     const { app, created } = await ensureDemoApp(rt.appRecords);
     log.warn({ app_key: app.appKey, created }, 'demo app present: remove it in production (YESGRAPH_DEMO=0 stops creating it)');
-    graphiqlHeaders = { 'x-app-key': app.appKey, 'x-sign': '<dynamic: md5(body + app_secret), or create an app with --sign off>' };
     banner = [
       `Demo app: app_key=${app.appKey} app_secret=${app.appSecret}`,
       `Try the legacy API (the calls the platform's SDKs make):`,
@@ -25,7 +23,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
       `  ${helloGraphQLCurl(base, app)}`,
     ];
   }
-  const server = createServer(rt, { graphiqlHeaders });
+  const server = createServer(rt);
   let http;
   try {
     http = await listen(server, config.host, config.port, { rawUrl: config.rawUrl });
@@ -34,7 +32,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     throw new Error(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
   }
   log.info({ url: base }, 'yesgraph listening');
-  if (!config.production) log.info({ graphiql: `${base}/graphql` }, 'GraphiQL playground');
+  if (config.playground) log.info({ graphiql: `${base}/graphql` }, 'GraphiQL playground');
   if (banner.length) process.stderr.write(banner.join('\n') + '\n');
 
   const stop = (signal: string) => {
