@@ -41,6 +41,23 @@ export interface LoadResult {
   readonly requests: number;
   readonly failures: number;
   readonly peakRssMb: number;
+  /** The target's CPU time (user + system) per answered request, in microseconds. */
+  readonly cpuUsPerRequest: number;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/** The CPU time the process has used so far, in seconds (0 where /proc is unreadable). */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which may itself hold spaces: utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
 }
 
 function rssMb(pid: number): number {
@@ -56,6 +73,7 @@ function rssMb(pid: number): number {
 export async function load(base: string, calls: readonly Call[], connections: number, seconds: number, pid: number): Promise<LoadResult> {
   let next = 0;
   let peak = rssMb(pid);
+  const cpuBefore = cpuSeconds(pid);
   const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 250);
   try {
     const r = await autocannon({
@@ -78,6 +96,7 @@ export async function load(base: string, calls: readonly Call[], connections: nu
       requests: r.requests.total,
       failures: r.errors + r.timeouts + r.non2xx,
       peakRssMb: Math.max(peak, rssMb(pid)),
+      cpuUsPerRequest: r.requests.total ? ((cpuSeconds(pid) - cpuBefore) * 1e6) / r.requests.total : 0,
     };
   } finally {
     clearInterval(sampler);

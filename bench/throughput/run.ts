@@ -12,9 +12,10 @@
  *   npm run bench                 both stores, 3 rounds of 5 s per run
  *   npm run bench -- --quick      MariaDB only, 1 round of 2 s (under two minutes)
  *   npm run bench -- --soak 300   then 300 s of Show at 16 connections, RSS sampled
- *   npm run bench -- --only Show --store mysql --profile
- *                                 one operation, one store, with a V8 CPU profile of yesgraph
- *                                 written to bench/results/profiles/ (open it in Chrome DevTools)
+ *   npm run bench -- --only Show --store mysql --face graphql --profile
+ *                                 one operation, one store, one face (beside bare), with a V8
+ *                                 CPU profile of yesgraph written to bench/results/profiles/
+ *                                 (open it in Chrome DevTools)
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -39,6 +40,7 @@ const { values: args } = parseArgs({
     store: { type: 'string' },
     only: { type: 'string' },
     profile: { type: 'boolean' },
+    face: { type: 'string' },
   },
 });
 const quick = !!args.quick;
@@ -187,6 +189,9 @@ interface Row {
   bareRps: number;
   ratio: number;
   failures: number;
+  /** Server CPU per request, and the bare server's: a figure that holds on a busy machine. */
+  cpuUs: number;
+  bareCpuUs: number;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -224,7 +229,7 @@ async function benchStore(kind: StoreKind): Promise<Row[]> {
     for (let round = 0; round < rounds; round++) {
       for (const op of ops) {
         for (const connections of CONNECTIONS) {
-          for (const face of ['bare', 'legacy', 'graphql'] as const) {
+          for (const face of (['bare', 'legacy', 'graphql'] as const).filter((f) => !args.face || f === 'bare' || f === args.face)) {
             const calls = face === 'graphql' ? op.graphql : op.legacy;
             const pid = (face === 'bare' ? bare : yesgraph).pid!;
             const r = await load(base[face], calls, connections, seconds, pid);
@@ -239,8 +244,10 @@ async function benchStore(kind: StoreKind): Promise<Row[]> {
     const rows: Row[] = [];
     for (const op of ops) {
       for (const connections of CONNECTIONS) {
-        const bareRps = median(results.get(`${op.name}/bare/${connections}`)!.map((r) => r.rps));
-        for (const face of ['legacy', 'graphql'] as const) {
+        const bareRuns = results.get(`${op.name}/bare/${connections}`)!;
+        const bareRps = median(bareRuns.map((r) => r.rps));
+        const bareCpuUs = median(bareRuns.map((r) => r.cpuUsPerRequest));
+        for (const face of (['legacy', 'graphql'] as const).filter((f) => !args.face || f === args.face)) {
           const runs = results.get(`${op.name}/${face}/${connections}`)!;
           const rps = median(runs.map((r) => r.rps));
           rows.push({
@@ -256,6 +263,8 @@ async function benchStore(kind: StoreKind): Promise<Row[]> {
             bareRps,
             ratio: rps / bareRps,
             failures: runs.reduce((n, r) => n + r.failures, 0),
+            cpuUs: median(runs.map((r) => r.cpuUsPerRequest)),
+            bareCpuUs,
           });
         }
       }
@@ -285,11 +294,11 @@ function markdown(rows: readonly Row[]): string {
   const lines = [
     `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${rounds} round(s) of ${seconds} s per run.`,
     '',
-    '| store | operation | face | conns | req/s | bare req/s | ratio | p50 ms | p99 ms | statements | peak RSS MB | failures |',
-    '|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| store | operation | face | conns | req/s | bare req/s | ratio | p50 ms | p99 ms | statements | peak RSS MB | failures | CPU µs/req | bare CPU µs/req | CPU ratio |',
+    '|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
     ...rows.map(
       (r) =>
-        `| ${r.store} | ${r.operation} | ${r.face} | ${r.connections} | ${r.rps.toFixed(0)} | ${r.bareRps.toFixed(0)} | ${r.ratio.toFixed(2)}× | ${r.p50} | ${r.p99} | ${r.statements} | ${r.peakRssMb.toFixed(0)} | ${r.failures} |`,
+        `| ${r.store} | ${r.operation} | ${r.face} | ${r.connections} | ${r.rps.toFixed(0)} | ${r.bareRps.toFixed(0)} | ${r.ratio.toFixed(2)}× | ${r.p50} | ${r.p99} | ${r.statements} | ${r.peakRssMb.toFixed(0)} | ${r.failures} | ${r.cpuUs.toFixed(0)} | ${r.bareCpuUs.toFixed(0)} | ${(r.bareCpuUs / r.cpuUs).toFixed(2)}× |`,
     ),
   ];
   return lines.join('\n') + '\n';

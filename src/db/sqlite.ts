@@ -87,10 +87,15 @@ type InTx = typeof IN_TX;
 const BUSY_TIMEOUT_MS = 5000;
 const MIGRATION_LOCK_POLL_MS = 25;
 
+/** Most prepared statements kept per store: texts differ by the length of their IN lists. */
+const STATEMENT_CACHE = 500;
+
 export class SqliteStore extends BaseStore<InTx> {
   readonly dialect = sqliteDialect;
   private readonly db: Database.Database;
   private readonly lock = new Lock();
+  /** Prepared statements by SQL text, least recently used first (SQLite re-prepares one after a schema change). */
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(readonly path: string) {
     super();
@@ -102,6 +107,18 @@ export class SqliteStore extends BaseStore<InTx> {
     this.db.pragma('foreign_keys = ON');
   }
 
+  private statement(text: string): Database.Statement {
+    let stmt = this.statements.get(text);
+    if (stmt) {
+      this.statements.delete(text);
+    } else {
+      stmt = this.db.prepare(text);
+      if (this.statements.size >= STATEMENT_CACHE) this.statements.delete(this.statements.keys().next().value!);
+    }
+    this.statements.set(text, stmt);
+    return stmt;
+  }
+
   private exec<T>(conn: InTx | undefined, fn: () => T): Promise<T> {
     // Inside a transaction the lock is already held by it.
     return conn === IN_TX ? Promise.resolve().then(fn) : this.lock.run(fn);
@@ -109,7 +126,7 @@ export class SqliteStore extends BaseStore<InTx> {
 
   protected runQuery(r: Rendered, conn?: InTx): Promise<Row[]> {
     return this.exec(conn, () => {
-      const stmt = this.db.prepare(r.text);
+      const stmt = this.statement(r.text);
       const params = r.params.map(bindable);
       if (stmt.reader) return stmt.all(...params) as Row[];
       stmt.run(...params);
@@ -119,7 +136,7 @@ export class SqliteStore extends BaseStore<InTx> {
 
   protected runExecute(r: Rendered, conn?: InTx): Promise<ExecResult> {
     return this.exec(conn, () => {
-      const stmt = this.db.prepare(r.text);
+      const stmt = this.statement(r.text);
       const params = r.params.map(bindable);
       if (stmt.reader) {
         stmt.all(...params);

@@ -7,14 +7,15 @@
  */
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 
-export type FetchHandler = (request: Request) => Promise<Response>;
+/** `info.remoteAddress` is the socket's peer address (the guards' client IP comes from it). */
+export type FetchHandler = (request: Request, info: { remoteAddress?: string }) => Promise<Response>;
 /** The answer to a failure of the bridge itself, for the request's path (it logs the cause). */
 export type FaultHandler = (pathname: string, err: unknown) => Response;
 
 const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
 /** The request's URL on this server; the Host header only names the origin when it is a plain host. */
-function requestUrl(req: IncomingMessage): string {
+export function requestUrl(req: IncomingMessage): string {
   const host = req.headers.host && HOST.test(req.headers.host) ? req.headers.host : 'localhost';
   const target = req.url ?? '/';
   if (target.startsWith('/')) return `http://${host}${target}`;
@@ -90,7 +91,7 @@ function headerList(response: Response): string[] {
   return list;
 }
 
-async function writeResponse(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
+export async function writeResponse(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
   const status = response.status;
   const headers = headerList(response);
   // A request body left unread (refused for its size) is not drained: the connection closes.
@@ -134,7 +135,7 @@ export function nodeListener(handler: FetchHandler, fault: FaultHandler) {
       try {
         const url = requestUrl(req);
         pathname = new URL(url).pathname;
-        await writeResponse(req, res, await handler(await toRequest(req, url)));
+        await writeResponse(req, res, await handler(await toRequest(req, url), { remoteAddress: req.socket.remoteAddress }));
       } catch (err) {
         if (res.destroyed) return; // the client is gone: nobody to answer
         try {

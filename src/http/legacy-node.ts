@@ -4,8 +4,8 @@
  * platform SDKs' hot path; everything else (GraphQL, /healthz) goes through the Fetch bridge.
  */
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
-import { refuse } from '../errors.js';
 import type { LegacyAnswer, LegacyRequest } from '../legacy/request.js';
+import { readNodeBody } from './node-body.js';
 
 /** Path and query of the request target, normalised as the Fetch bridge's URL is; null for a target that is not a path. */
 export function targetOf(req: IncomingMessage): { pathname: string; query: string } | null {
@@ -20,44 +20,17 @@ export function targetOf(req: IncomingMessage): { pathname: string; query: strin
   }
 }
 
-/** The body, refused past `limit` bytes (the answer then closes the connection). */
-function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array<ArrayBuffer>> {
-  if (Number(req.headers['content-length'] ?? '0') > limit) return Promise.reject(refuse('BODY_TOO_LARGE', { limit }));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const stop = () => {
-      req.off('data', onData);
-      req.pause();
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.byteLength;
-      if (size > limit) {
-        stop();
-        reject(refuse('BODY_TOO_LARGE', { limit }));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
-    req.once('error', reject);
-    req.once('close', () => {
-      if (!req.complete) reject(new Error('the client closed the connection before the body was complete'));
-    });
-  });
-}
-
 export function legacyRequestFromNode(req: IncomingMessage, target: { pathname: string; query: string }): LegacyRequest {
   return {
     method: req.method ?? 'GET',
     pathname: target.pathname,
     query: target.query,
+    remoteAddress: req.socket.remoteAddress,
     header: (name) => {
       const v = req.headers[name.toLowerCase()];
       return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
     },
-    body: (limit) => readBody(req, limit),
+    body: (limit) => readNodeBody(req, limit),
   };
 }
 
@@ -66,8 +39,8 @@ export function writeAnswer(req: IncomingMessage, res: ServerResponse, answer: L
   for (const [name, value] of Object.entries(answer.headers)) headers.push(name, value);
   // A request body left unread (refused for its size) is not drained: the connection closes.
   if (!req.complete) headers.push('connection', 'close');
-  const body = answer.body === null ? null : Buffer.from(answer.body, 'utf8');
-  if (body) headers.push('content-length', String(body.byteLength));
+  if (answer.body !== null) headers.push('content-length', String(Buffer.byteLength(answer.body, 'utf8')));
   res.writeHead(answer.status, STATUS_CODES[answer.status], headers);
-  res.end(req.method === 'HEAD' ? undefined : body);
+  // A string body goes out in one write with the head (node joins them); a Buffer would take two.
+  res.end(req.method === 'HEAD' || answer.body === null ? undefined : answer.body, 'utf8');
 }

@@ -1,0 +1,63 @@
+/**
+ * The GraphQL face's POST served straight from node:http (src/http/graphql-node.ts): the same
+ * answers as `server.fetch`, yoga's HTTP layer for what the fast path does not take, and the
+ * body limit, over a real socket.
+ */
+import type { Server } from 'node:http';
+import { afterAll, describe, expect, it } from 'vitest';
+import { payloadSign } from '../../src/guards/sign.js';
+import { listen } from '../../src/server.js';
+import { BASE, useServer } from '../support/server.js';
+import { storeKinds } from '../support/stores.js';
+import { exchange, portOf } from './raw-socket.js';
+
+const kinds = await storeKinds();
+
+describe.each(kinds)('GraphQL POST over node:http on %s', (kind) => {
+  const t = useServer(kind, { bodyLimit: 4096 });
+  const servers: Server[] = [];
+  afterAll(async () => {
+    for (const s of servers) await new Promise((resolve) => s.close(resolve));
+  });
+
+  async function port(): Promise<number> {
+    const s = await listen(t.server, '127.0.0.1', 0);
+    servers.push(s);
+    return portOf(s);
+  }
+
+  function post(body: string, headers: Record<string, string>): string {
+    const lines = Object.entries({ host: 'x', 'content-length': String(Buffer.byteLength(body)), connection: 'close', ...headers }).map(([k, v]) => `${k}: ${v}\r\n`);
+    return `POST /graphql HTTP/1.1\r\n${lines.join('')}\r\n${body}`;
+  }
+
+  const signed = (body: string) => ({ 'x-app-key': t.app.appKey, 'x-sign': payloadSign(body, t.app.appSecret) });
+
+  it('answers a signed JSON POST exactly as server.fetch does, including refusals', async () => {
+    const p = await port();
+    for (const body of [JSON.stringify({ query: '{ hello(name: "node") }' }), JSON.stringify({ query: '{ messages(perpage: 101) { total } }' }), '{"query": "{ hello "}']) {
+      const headers = { 'content-type': 'application/json', ...signed(body) };
+      const [viaSocket] = await exchange(p, post(body, headers));
+      const viaFetch = await t.fetch(new Request(`${BASE}/graphql`, { method: 'POST', body, headers }));
+      expect(viaSocket!.statusLine).toBe(`HTTP/1.1 ${viaFetch.status} ${viaFetch.statusText || (viaFetch.status === 200 ? 'OK' : 'Bad Request')}`);
+      expect(JSON.parse(viaSocket!.body)).toEqual(await viaFetch.json());
+      expect(viaSocket!.headers['content-type']).toMatch(/^application\/(graphql-response\+)?json/);
+    }
+  });
+
+  it('hands what the fast path does not take (another media type asked for) to yoga with the same body', async () => {
+    const body = JSON.stringify({ query: '{ hello(name: "yoga") }' });
+    const [answer] = await exchange(await port(), post(body, { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...signed(body) }));
+    expect(answer!.status).toBe(200);
+    expect(answer!.headers['content-type']).toMatch(/^application\/graphql-response\+json/);
+    expect(JSON.parse(answer!.body)).toEqual({ data: { hello: 'Hi yoga，欢迎使用小白开放接口！' } });
+  });
+
+  it('refuses a body over the limit with a GraphQL error and closes the connection', async () => {
+    const body = JSON.stringify({ query: `{ hello(name: "${'x'.repeat(5000)}") }` });
+    const [answer] = await exchange(await port(), post(body, { 'content-type': 'application/json', ...signed(body) }));
+    expect(answer!.status).toBe(400);
+    expect(answer!.headers.connection).toBe('close');
+    expect(JSON.parse(answer!.body).errors[0].extensions).toMatchObject({ code: 'BAD_REQUEST', ret: 400 });
+  });
+});
