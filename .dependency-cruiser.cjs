@@ -3,7 +3,7 @@
  * downward only, from the entry points to the database:
  *
  *   entry (main, cli, serve, demo) → faces (legacy, graphql, server, http, body) → runtime
- *     (runtime, config) → guards → operations → records → where → db
+ *     (runtime, config, telemetry, tasks) → guards → operations → records → where → db
  *
  * A layer may import any layer below it. The utilities (errors, crypto, logger, json) may be
  * imported by every layer and import no layer themselves. No cycles; src/ never needs a
@@ -12,7 +12,7 @@
 const LAYERS = [
   { name: 'entry', path: '^src/(main|cli|serve|demo)\\.ts$|^src/cli/' },
   { name: 'faces', path: '^src/(legacy|graphql|http)/|^src/(server|body|refusal)\\.ts$' },
-  { name: 'runtime', path: '^src/(runtime|config)\\.ts$' },
+  { name: 'runtime', path: '^src/(runtime|config)\\.ts$|^src/telemetry/|^src/tasks/' },
   { name: 'guards', path: '^src/guards/' },
   { name: 'operations', path: '^src/operations/' },
   { name: 'records', path: '^src/records/' },

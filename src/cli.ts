@@ -8,8 +8,11 @@ import { dbCommands } from './cli/db.js';
 import { serverCommands } from './cli/server.js';
 import { signCommand } from './cli/sign.js';
 import { tableCommands } from './cli/table.js';
+import { memberCommands } from './cli/member.js';
+import { logCommands } from './cli/log.js';
+import { trustCommand } from './cli/trust.js';
 
-export const COMMANDS: readonly Command[] = [...serverCommands, ...appCommands, ...dbCommands, ...tableCommands, signCommand];
+export const COMMANDS: readonly Command[] = [...serverCommands, ...appCommands, trustCommand, ...dbCommands, ...tableCommands, ...memberCommands, ...logCommands, signCommand];
 
 const GROUPS = new Set(COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0]!));
 

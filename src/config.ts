@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { randomHex } from './crypto.js';
 import { DatabaseUrlError, parseDatabaseUrl } from './db/open.js';
 import { parseAllowList, type TargetPolicy } from './db/target-policy.js';
+import { formatCidr, parseCidrList } from './guards/ip.js';
+import { APP_KEY } from './records/apps.js';
 
 const Env = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -25,6 +27,20 @@ const Env = z.object({
   YESGRAPH_DB_PUBLIC: z.enum(['0', '1']).default('1'),
   YESGRAPH_DB_REGISTER_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(6),
   YESGRAPH_GRAPHQL_INTROSPECTION: z.enum(['0', '1']).optional(),
+  YESGRAPH_CALL_LOG_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+  YESGRAPH_METRICS_TOKEN: z.string().min(16).optional(),
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(10).max(1_000_000).default(5000),
+  GRAPHQL_MAX_BATCH: z.coerce.number().int().min(1).max(100).default(10),
+  YESGRAPH_PLAYGROUND: z.enum(['0', '1']).optional(),
+  YESGRAPH_EXAMPLES_APP: z.string().regex(APP_KEY, 'an app_key (32 letters and digits)').optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
+  YESGRAPH_REDIS_FAILURE: z.enum(['open', 'closed']).default('open'),
+  YESGRAPH_TRUSTED_PROXIES: z.string().optional(),
+  YESGRAPH_TASK_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(2),
+  YESGRAPH_TASK_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
+  YESGRAPH_TASK_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(30),
+  YESGRAPH_TASK_DIR: z.string().min(1).default('./data/tasks'),
+  YESGRAPH_EXPORT_LINK_SECONDS: z.coerce.number().int().min(1).max(30 * 86400).default(86400),
 });
 
 export interface Config {
@@ -50,6 +66,34 @@ export interface Config {
   readonly dbRegistrationsPerMinute: number;
   /** GraphQL introspection (and so GraphiQL's docs): on outside production unless set. */
   readonly graphqlIntrospection: boolean;
+  /** Days the call log keeps its rows; 0: no call log. */
+  readonly callLogDays: number;
+  /** Bearer token of GET /metrics; unset: no /metrics. */
+  readonly metricsToken?: string;
+  /** Highest static cost of a GraphQL operation (objects 2, scalars 1, ×1.5 per level). */
+  readonly graphqlMaxCost: number;
+  /** Most operations in one batched GraphQL request (a JSON array). */
+  readonly graphqlMaxBatch: number;
+  /** The GraphiQL playground at /graphql and its files under /playground/: on outside production (with introspection) unless set. */
+  readonly playground: boolean;
+  /** The app the example frontend (/examples/comments/) calls as; unset: the example is not served. */
+  readonly examplesApp?: string;
+  /** Shared rate, quota and replay counters; unset: counted in each instance's memory. */
+  readonly redisUrl?: string;
+  /** While Redis does not answer: `open` counts in memory, `closed` refuses calls that need a counter (503). */
+  readonly redisFailure: 'open' | 'closed';
+  /** CIDR ranges of the proxies whose X-Forwarded-For names the client; empty: the socket's address is the client. */
+  readonly trustedProxies: readonly string[];
+  /** Tasks (exports) each instance runs at once; 0: this instance runs none. */
+  readonly taskConcurrency: number;
+  /** Runs of a task before it is failed for good (a crash or a fault each count one). */
+  readonly taskAttempts: number;
+  /** A running task's lease: another instance takes it up this long after its worker stopped renewing it. */
+  readonly taskLeaseSeconds: number;
+  /** Where export files are written (served through signed download links). */
+  readonly taskDir: string;
+  /** How long an export's download link is valid, in seconds. */
+  readonly exportLinkSeconds: number;
   /** Set when the secret key came from a generated file rather than the environment. */
   readonly secretKeyFile?: string;
 }
@@ -76,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { gene
     throw err;
   }
   const production = e.NODE_ENV === 'production';
+  const graphqlIntrospection = e.YESGRAPH_GRAPHQL_INTROSPECTION ? e.YESGRAPH_GRAPHQL_INTROSPECTION === '1' : !production;
   let secretKey = e.YESGRAPH_SECRET_KEY;
   let secretKeyFile: string | undefined;
   if (!secretKey) {
@@ -103,8 +148,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { gene
     accessLog: e.YESGRAPH_ACCESS_LOG === '1',
     dbTargets: { allow: dbAllowList(e.YESGRAPH_DB_ALLOW ?? ''), allowPublic: e.YESGRAPH_DB_PUBLIC === '1' },
     dbRegistrationsPerMinute: e.YESGRAPH_DB_REGISTER_PER_MINUTE,
-    graphqlIntrospection: e.YESGRAPH_GRAPHQL_INTROSPECTION ? e.YESGRAPH_GRAPHQL_INTROSPECTION === '1' : !production,
+    graphqlIntrospection,
+    callLogDays: e.YESGRAPH_CALL_LOG_DAYS,
+    metricsToken: e.YESGRAPH_METRICS_TOKEN,
+    graphqlMaxCost: e.GRAPHQL_MAX_COST,
+    graphqlMaxBatch: e.GRAPHQL_MAX_BATCH,
+    // GraphiQL needs introspection for its docs and completion.
+    playground: e.YESGRAPH_PLAYGROUND ? e.YESGRAPH_PLAYGROUND === '1' : !production && graphqlIntrospection,
+    examplesApp: e.YESGRAPH_EXAMPLES_APP,
+    redisUrl: e.REDIS_URL,
+    redisFailure: e.YESGRAPH_REDIS_FAILURE,
+    trustedProxies: trustedProxies(e.YESGRAPH_TRUSTED_PROXIES ?? ''),
+    taskConcurrency: e.YESGRAPH_TASK_CONCURRENCY,
+    taskAttempts: e.YESGRAPH_TASK_ATTEMPTS,
+    taskLeaseSeconds: e.YESGRAPH_TASK_LEASE_SECONDS,
+    taskDir: resolve(e.YESGRAPH_TASK_DIR),
+    exportLinkSeconds: e.YESGRAPH_EXPORT_LINK_SECONDS,
   };
+}
+
+function trustedProxies(text: string): string[] {
+  try {
+    return parseCidrList(text).map(formatCidr);
+  } catch (err) {
+    throw new ConfigError(`invalid YESGRAPH_TRUSTED_PROXIES: ${(err as Error).message}`);
+  }
 }
 
 function dbAllowList(text: string) {

@@ -29,6 +29,8 @@ export const RET = {
   415: '接口已被开发者关闭',
   416: '权限不足，个人免费版套餐无法使用专业版接口',
   500: '服务端异常',
+  /** yesgraph's own: the shared counters (Redis) are down and the server is configured to refuse. */
+  503: '服务暂时不可用',
 } as const;
 
 export type RetCode = keyof typeof RET;
@@ -53,6 +55,7 @@ export const GRAPHQL_CODE: Record<RetCode, string> = {
   415: 'SERVICE_OFF',
   416: 'NOT_IN_PLAN',
   500: 'INTERNAL_SERVER_ERROR',
+  503: 'SERVICE_UNAVAILABLE',
 };
 
 /** The platform's prefix of every refusal's message. */
@@ -76,6 +79,9 @@ export const REFUSALS = {
   NOT_UTF8: [400, '参数不是合法的UTF-8编码'],
   PARAM_REPEATED: [400, '参数{name}重复出现且取值不同'],
   GRAPHQL_DOCUMENT_INVALID: [400, 'GraphQL文档无效'],
+  GRAPHQL_COST_TOO_HIGH: [400, 'GraphQL操作的代价超过了上限{max}'],
+  GRAPHQL_BATCH_TOO_LARGE: [400, '一次批量GraphQL请求的操作应该在1到{max}个之间'],
+  GRAPHQL_DOCUMENT_NOT_TRUSTED: [400, '该应用只运行已登记的GraphQL文档，请按文档编号调用'],
 
   // Parameter rules, in the platform's words.
   PARAM_MISSING: [400, '缺少必要参数{name}'],
@@ -98,6 +104,19 @@ export const REFUSALS = {
   MEMBER_UNKNOWN: [400, '非法请求，参数错误'],
   SESSION_DEAD: [401, '用户未登录，或登录凭证已过期'],
   RATE_LIMITED: [414, '并发过高'],
+  ADMIN_ROLE_RESERVED: [410, '权限不足，非系统管理员：管理员角色只能由运营方用命令行设置或撤销'],
+  ADMIN_BAN_RESERVED: [410, '权限不足，非系统管理员：应用管理员不能被封号，请先由运营方撤销其管理员角色'],
+  ADMIN_NOT_SIGNED_IN: [411, '权限不足，应用管理员未登录'],
+  ADMIN_REQUIRED: [412, '权限不足，非应用管理员'],
+
+  // The app's guards (docs/PROTOCOL.md §9): IP lists, service switch, quota, replay window, counters.
+  IP_DENIED: [402, 'IP已被黑名单拦截'],
+  IP_NOT_ALLOWED: [403, 'IP未命中白名单'],
+  SERVICE_OFF: [415, '接口已被开发者关闭'],
+  QUOTA_EXCEEDED: [413, '本月接口流量超出，已被临时冻结'],
+  REQUEST_TIME_OFF: [409, '请求时间{name}与服务器时间相差超过{window}秒'],
+  REQUEST_REPLAYED: [409, '重复的请求：同一签名在{window}秒内只能使用一次'],
+  COUNTERS_UNAVAILABLE: [503, '服务暂时不可用，请稍后重试'],
 
   // Values and names an operation refuses.
   VALUE_REJECTED: [400, '数据不符合字段的类型、长度或取值范围'],
@@ -152,6 +171,12 @@ export const REFUSALS = {
   // Hosted tables (App.Table.*).
   DATA_SYSTEM_COLUMN: [400, '参数{param}中的字段 {field} 是系统字段，不能写入'],
   DATA_EMPTY: [400, '参数{param}不能为空，至少要有一个字段'],
+  EXPORT_ORDER_RANDOM: [400, '参数{param}不能是随机排序：导出按顺序分批读取'],
+
+  // Members (App.User.*).
+  EXT_INFO_TOO_LARGE: [400, '参数{param}合并后的扩展信息不能超过{max}个字符, 但现在有{len}个'],
+  ROLE_NAME_INVALID: [400, '{name}只能包含小写字母、数字和下划线, 但现在{name} = {value}'],
+  UUIDS_TOO_MANY: [400, '参数{param}最多{max}个uuid, 但现在有{count}个'],
 } as const satisfies Record<string, readonly [RefusalRet, string]>;
 
 export type RefusalKey = keyof typeof REFUSALS;
@@ -194,6 +219,16 @@ export const MESSAGES = {
   SERVER_FAULT: '服务端异常，错误编号：{errorId}',
   /** GraphQL's own wording for a masked error; `extensions.errorId` carries the id. */
   GRAPHQL_FAULT: 'Unexpected error.',
+  /** The files yesgraph serves itself (the playground's, the example frontend's). */
+  FILE_NOT_FOUND: 'Not found.',
+  FILE_METHOD_NOT_ALLOWED: 'Method not allowed: files answer GET and HEAD.',
+  EXAMPLE_NOT_BUILT: 'The example frontend is not built: run npm run examples:build.',
+  /** A task's `error` (src/tasks/worker.ts): the cause is in the log under the id. */
+  TASK_FAULT: '任务执行失败，错误编号：{errorId}',
+  TASK_ABANDONED: '任务已尝试{attempts}次，每次都中断，不再重试',
+  /** An export's download link (src/tasks/download.ts). */
+  DOWNLOAD_REFUSED: 'The download link is invalid or has expired.',
+  DOWNLOAD_GONE: 'The export file is no longer here.',
 } as const;
 
 export function message<K extends keyof typeof MESSAGES>(key: K, ...[vars]: VarsArg<(typeof MESSAGES)[K]>): string {
@@ -208,13 +243,28 @@ export function message<K extends keyof typeof MESSAGES>(key: K, ...[vars]: Vars
 export const ERR_CODES = {
   'App.Hello.World': { 0: 'ok' },
   'App.Task.Get': { 0: 'ok', 1: 'no such task' },
+  'App.Task.GetList': { 0: 'ok' },
+  'App.Task.Cancel': { 0: 'ok', 1: 'no such task', 2: 'the task has ended' },
   'App.User.Register': { 0: 'ok', 1: 'username taken' },
-  'App.User.Login': { 0: 'ok', 1: 'wrong username or password' },
+  'App.User.Login': { 0: 'ok', 1: 'wrong username or password', 2: 'the member is banned' },
   'App.User.Check': { 0: 'ok', 1: 'session expired' },
   'App.User.Logout': { 0: 'ok', 1: 'no session' },
+  'App.User.Profile': { 0: 'ok' },
+  'App.User.OtherProfile': { 0: 'ok' },
+  'App.User.MultiProfile': { 0: 'ok' },
+  'App.User.UpdateExtInfo': { 0: 'ok' },
+  'App.User.AlterPassword': { 0: 'ok', 1: 'wrong old password or no such member' },
+  'App.User.GetList': { 0: 'ok' },
+  'App.User.FastGetUserLongList': { 0: 'ok' },
+  'App.User.GetLastestLoginList': { 0: 'ok' },
+  'App.User.ChangeRole': { 0: 'ok', 1: 'role unchanged' },
+  'App.User.ChangeRoleForAdmin': { 0: 'ok', 1: 'role unchanged' },
+  'App.User.BanUserForAdmin': { 0: 'ok', 1: 'status unchanged' },
+  'App.Common_UniqueId.GetUniqueId': { 0: 'ok' },
   'App.Market_Message.Show': { 0: 'ok' },
   'App.Market_Message.Post': { 0: 'ok', 1: 'the parent message is missing, too deep, or under another message_key' },
   'App.DB_MsSQL_Data.FreeTree': { 0: 'ok', 1: 'table missing or query failed' },
+  'App.DB_MsSQL_Data.FreeExport': { 0: 'ok', 1: 'table missing or query failed' },
   'App.DB_MsSQL_Config.AddNewDatabaseConfig': { 0: 'ok', 1: 'db_mark taken or the database does not answer' },
   'App.Table.FreePopOne': {
     0: 'ok',
@@ -230,6 +280,7 @@ export const ERR_CODES = {
   'App.Table.Delete': { 0: 'ok', 1: 'table missing', 2: "blocked by the table's check_code rule", 3: 'no such row' },
   'App.Table.FreeQuery': { 0: 'ok', 1: 'table missing', 2: "blocked by the table's check_code rule" },
   'App.Table.FreeCount': { 0: 'ok', 1: 'table missing', 2: "blocked by the table's check_code rule" },
+  'App.Table.FreeExport': { 0: 'ok', 1: 'table missing', 2: "blocked by the table's check_code rule" },
   'App.DB_MsSQL_Data.Transfer': {
     0: 'ok',
     1: 'developer error',
@@ -244,7 +295,7 @@ export const ERR_CODES = {
 export type ServiceWithCodes = keyof typeof ERR_CODES;
 
 /** The services on a db_mark (docs/PROTOCOL.md §6): they share the direct-table failures. */
-export const DIRECT_SERVICES = ['App.DB_MsSQL_Data.FreeTree', 'App.DB_MsSQL_Data.Transfer'] as const;
+export const DIRECT_SERVICES = ['App.DB_MsSQL_Data.FreeTree', 'App.DB_MsSQL_Data.Transfer', 'App.DB_MsSQL_Data.FreeExport'] as const;
 export type DirectService = (typeof DIRECT_SERVICES)[number];
 
 /** The services on hosted tables: they share the missing table and the check_code rule. */
@@ -257,6 +308,7 @@ export const TABLE_SERVICES = [
   'App.Table.FreeQuery',
   'App.Table.FreeCount',
   'App.Table.FreePopOne',
+  'App.Table.FreeExport',
 ] as const;
 export type TableService = (typeof TABLE_SERVICES)[number];
 
@@ -267,8 +319,12 @@ export type TableService = (typeof TABLE_SERVICES)[number];
 export const BUSINESS = {
   USERNAME_TAKEN: ['App.User.Register', 1, '用户名已被注册'],
   LOGIN_FAILED: ['App.User.Login', 1, '用户名或密码错误'],
+  MEMBER_BANNED: ['App.User.Login', 2, '该账号已被封号，无法登录'],
   SESSION_EXPIRED: ['App.User.Check', 1, '客户端非法请求：登录会话已过期，请重新登录'],
   LOGOUT_WITHOUT_SESSION: ['App.User.Logout', 1, '会话无效或已过期'],
+  PASSWORD_NOT_CHANGED: ['App.User.AlterPassword', 1, '密码修改失败，原密码错误或账号不存在'],
+  ROLE_UNCHANGED: [['App.User.ChangeRole', 'App.User.ChangeRoleForAdmin'], 1, '角色没有变化'],
+  BAN_UNCHANGED: ['App.User.BanUserForAdmin', 1, '会员状态没有变化'],
   PARENT_MISSING: ['App.Market_Message.Post', 1, '回复的评论不存在：message_pid = {parentId}'],
   PARENT_OTHER_KEY: ['App.Market_Message.Post', 1, '回复的评论message_pid = {parentId}不属于message_key = {key}'],
   PARENT_TOO_DEEP: ['App.Market_Message.Post', 1, '评论最多{depth}层，不能回复第{level}层的评论message_pid = {parentId}'],
@@ -298,6 +354,8 @@ export const BUSINESS = {
   ROW_EXISTS: ['App.Table.CheckCreate', 3, '数据已存在，不再创建'],
   POP_NOTHING: ['App.Table.FreePopOne', 3, '查无数据'],
   POP_RANDOM_TOO_MANY: ['App.Table.FreePopOne', 4, '当前取随机数据已超过{max}条，为保证接口服务质量，请缩小条件范围'],
+  TASK_MISSING: [['App.Task.Get', 'App.Task.Cancel'], 1, '任务不存在'],
+  TASK_ENDED: ['App.Task.Cancel', 2, '任务已结束，不能取消：status = {status}'],
 } as const satisfies Record<string, readonly [ServiceWithCodes | readonly ServiceWithCodes[], number, string]>;
 
 export type BusinessKey = keyof typeof BUSINESS;

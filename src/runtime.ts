@@ -9,11 +9,20 @@ import { openStore, redactUrl } from './db/open.js';
 import { DatabaseRegistry } from './db/registry.js';
 import type { Store } from './db/store.js';
 import { AppGuard } from './guards/app.js';
+import { GuardChain } from './guards/chain.js';
+import type { Counters } from './guards/counters.js';
+import { IpList, parseCidrList } from './guards/ip.js';
 import { MemberGuard } from './guards/member.js';
+import { openCounters } from './guards/open-counters.js';
 import type { Logger } from './logger.js';
 import { AppRecords, type App } from './records/apps.js';
+import { CallLogRecords } from './records/call-log.js';
 import { checkSecretKey, recordSecretKey } from './records/key-check.js';
 import { loaderMemo, type Member, type OperationContext } from './operations/context.js';
+import { CallLog } from './telemetry/call-log.js';
+import { CallLogPruner } from './telemetry/call-log-pruner.js';
+import { Metrics } from './telemetry/metrics.js';
+import { TaskWorker } from './tasks/worker.js';
 
 export interface Runtime {
   readonly config: Config;
@@ -24,6 +33,16 @@ export interface Runtime {
   readonly appRecords: AppRecords;
   readonly apps: AppGuard;
   readonly members: MemberGuard;
+  /** The guard chain both faces run (src/guards/chain.ts), over `apps`, `members` and `counters`. */
+  readonly guards: GuardChain;
+  /** Rate, quota and replay counters: in memory, or in Redis with REDIS_URL. */
+  readonly counters: Counters;
+  /** The call log's writer (off when YESGRAPH_CALL_LOG_DAYS=0); close() writes what it holds. */
+  readonly calls: CallLog;
+  /** Prometheus metrics (GET /metrics); add a feature's own metric to `metrics.registry`. */
+  readonly metrics: Metrics;
+  /** Runs queued tasks (exports); the server starts it, close() hands running tasks back. */
+  readonly tasks: TaskWorker;
   /** The context of one call by `app` (and `member`), with fresh per-request loaders. */
   context(app: App, member: Member | null): OperationContext;
   close(): Promise<void>;
@@ -54,16 +73,35 @@ export async function startRuntime(config: Config, log: Logger): Promise<Runtime
     throw new Error(`main store ${redactUrl(config.databaseUrl)}: ${(err as Error).message}`);
   }
   const databases = new DatabaseRegistry(main, box, config.dbTargets, config.dbRegistrationsPerMinute);
+  const apps = new AppGuard(appRecords);
+  const members = new MemberGuard(main);
+  const counters = await openCounters(config.redisUrl, config.redisFailure, log);
+  const trustedProxies = config.trustedProxies.length ? new IpList(parseCidrList(config.trustedProxies.join(','))) : null;
+  const metrics = new Metrics();
+  const callLog = config.callLogDays > 0 ? new CallLogRecords(main) : null;
+  const calls = new CallLog(callLog, log, metrics);
+  const pruner = callLog ? new CallLogPruner(callLog, config.callLogDays, log) : null;
+  const context: Runtime['context'] = (app, member) => ({ app, member, main, databases, log, loader: loaderMemo() });
+  const tasks = new TaskWorker({ config, log, main, appRecords, context: (app) => context(app, null) });
   return {
     config,
     log,
     main,
     databases,
     appRecords,
-    apps: new AppGuard(appRecords),
-    members: new MemberGuard(main),
-    context: (app, member) => ({ app, member, main, databases, log, loader: loaderMemo() }),
+    apps,
+    members,
+    guards: new GuardChain(apps, members, counters, trustedProxies),
+    counters,
+    calls,
+    metrics,
+    tasks,
+    context,
     async close() {
+      await tasks.close();
+      await pruner?.close();
+      await calls.close();
+      await counters.close();
       await databases.closeAll();
       await main.close();
     },

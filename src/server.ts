@@ -7,35 +7,46 @@ import type { RequestListener, Server } from 'node:http';
 import { decodeUtf8, readBody } from './body.js';
 import { message, ProtocolError } from './errors.js';
 import { fastGraphQL } from './graphql/fast-path.js';
+import { isAnswer, type GraphQLAnswer, type GraphQLPost } from './graphql/post.js';
 import { guardRequest, protocolGraphQLError } from './graphql/guard.js';
 import { createGraphQL, type Yoga } from './graphql/yoga.js';
-import { nodeListener } from './http/bridge.js';
+import { nodeListener, writeResponse } from './http/bridge.js';
+import { graphqlPostFromNode } from './http/graphql-node.js';
 import { logAccess, type AccessNote } from './http/access-log.js';
+import { recordCall } from './http/call-record.js';
+import type { Face } from './records/call-log.js';
 import { logFault } from './http/fault.js';
 import { checkGraphQLDepth } from './http/graphql-depth.js';
 import { listenHttp, type ListenOptions } from './http/listen.js';
+import { METRICS_PATH, metricsResponse, metricsServed } from './http/metrics.js';
+import { createStaticRoutes } from './http/static-routes.js';
 import { legacyRequestFromNode, targetOf, writeAnswer } from './http/legacy-node.js';
+import { readNodeBody } from './http/node-body.js';
 import { createLegacyHandler, legacyFault } from './legacy/handler.js';
-import { legacyRequestOf, responseOf, type LegacyAnswer, type LegacyRequest } from './legacy/request.js';
+import { JSON_TYPE, legacyRequestOf, responseOf, type LegacyAnswer, type LegacyRequest, type RequestInfo } from './legacy/request.js';
 import type { Runtime } from './runtime.js';
+import { DOWNLOAD_PATH, downloadResponse } from './tasks/download.js';
 
 export type { ListenOptions };
 
 export interface YesgraphServer {
-  fetch(request: Request): Promise<Response>;
+  /** `info.remoteAddress`: the connection's peer, for the guards' IP lists (unknown without it). */
+  fetch(request: Request, info?: RequestInfo): Promise<Response>;
   /**
    * The legacy face without the Fetch API, for the node:http listener; null when every request
    * must pass through `fetch` (the `onRequest` test seam is set).
    */
   readonly legacy: ((request: LegacyRequest) => Promise<LegacyAnswer>) | null;
+  /** The GraphQL face's POST without the Fetch API (null as for `legacy`): the body is read by `read`. */
+  readonly graphqlPost: ((post: GraphQLPost, read: (limit: number) => Promise<Uint8Array<ArrayBuffer>>) => Promise<GraphQLAnswer | Response>) | null;
   /** The answer to a failure outside any face (logged with the cause under a new error id). */
   fault(pathname: string, err: unknown): Response;
   readonly yoga: Yoga;
+  /** True for the paths answered with files (the playground's, the example frontend's), when they are on. */
+  servesFile?(pathname: string): boolean;
 }
 
 export interface ServerOptions {
-  /** Headers GraphiQL starts with (the demo app's key in development). */
-  readonly graphiqlHeaders?: Record<string, string>;
   /** Runs first for every request; a test seam (a throw here is a server fault). */
   readonly onRequest?: (request: Request) => unknown;
 }
@@ -43,32 +54,63 @@ export interface ServerOptions {
 const GRAPHQL_PATH = '/graphql';
 const HEALTH_PATH = '/healthz';
 
+function asResponse(answer: GraphQLAnswer | Response): Response {
+  return isAnswer(answer) ? responseOf(answer) : answer;
+}
+
 function json(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
 }
 
 export function createServer(rt: Runtime, options: ServerOptions = {}): YesgraphServer {
-  const yoga = createGraphQL(rt, options);
+  const files = createStaticRoutes(rt, GRAPHQL_PATH);
+  const yoga = createGraphQL(rt, { playground: files.playground });
   const legacy = createLegacyHandler(rt);
+  rt.tasks.start();
 
-  async function graphql(request: Request): Promise<Response> {
-    const url = new URL(request.url);
-    let body: Uint8Array<ArrayBuffer> | null = null;
-    let text = '';
+  /** A GraphQL answer refusing the request before yoga sees it. */
+  function graphqlRefusal(err: ProtocolError): GraphQLAnswer {
+    return { status: 400, headers: JSON_TYPE, body: JSON.stringify({ errors: [protocolGraphQLError(err).toJSON()] }) };
+  }
+
+  /** What the guards learned of the caller, for the call log. */
+  function noteGuard(note: AccessNote, guard: Awaited<ReturnType<typeof guardRequest>>): void {
+    if (!('pending' in guard)) return;
+    note.app = guard.pending.app.appKey;
+    note.ip = guard.pending.ip ?? undefined;
+  }
+
+  /** A GraphQL POST: its body read within the limit, checked, guarded, then the fast path or yoga's HTTP layer. */
+  async function graphqlPost(post: GraphQLPost, read: (limit: number) => Promise<Uint8Array<ArrayBuffer>>, note: AccessNote): Promise<GraphQLAnswer | Response> {
+    let body: Uint8Array<ArrayBuffer>;
+    let text: string;
     try {
-      if (request.method === 'POST') body = await readBody(request, rt.config.bodyLimit);
-      if (body) text = decodeUtf8(body);
-      await checkGraphQLDepth(url, request.headers.get('content-type') ?? '', body, text);
+      body = await read(rt.config.bodyLimit);
+      text = decodeUtf8(body);
+      await checkGraphQLDepth(new URL(post.url), post.headers.get('content-type') ?? '', body, text);
     } catch (err) {
-      if (err instanceof ProtocolError) return json(400, { errors: [protocolGraphQLError(err).toJSON()] });
+      if (err instanceof ProtocolError) return graphqlRefusal(err);
       throw err;
     }
-    if (!body) return yoga.fetch(request, { guard: await guardRequest(rt, request.headers, url.search.slice(1)) });
-    const guard = await guardRequest(rt, request.headers, text);
-    const fast = await fastGraphQL(yoga, request, text, { guard });
+    const guard = await guardRequest(rt, post.headers, text, post.remoteAddress, 'POST');
+    noteGuard(note, guard);
+    const fast = await fastGraphQL(yoga, post, text, { guard, note });
     if (fast) return fast;
-    const forwarded = new Request(request.url, { method: 'POST', headers: request.headers, body });
-    return yoga.fetch(forwarded, { guard });
+    return yoga.fetch(new Request(post.url, { method: 'POST', headers: post.fetchHeaders(), body }), { guard, note });
+  }
+
+  /** Every other GraphQL request (GET for queries and the playground, OPTIONS): yoga's HTTP layer. */
+  async function graphqlOther(request: Request, note: AccessNote, info: RequestInfo): Promise<Response> {
+    const url = new URL(request.url);
+    try {
+      await checkGraphQLDepth(url, request.headers.get('content-type') ?? '', null, '');
+    } catch (err) {
+      if (err instanceof ProtocolError) return responseOf(graphqlRefusal(err));
+      throw err;
+    }
+    const guard = await guardRequest(rt, request.headers, url.search.slice(1), info.remoteAddress, request.method);
+    noteGuard(note, guard);
+    return yoga.fetch(request, { guard, note });
   }
 
   async function health(): Promise<Response> {
@@ -81,31 +123,56 @@ export function createServer(rt: Runtime, options: ServerOptions = {}): Yesgraph
     }
   }
 
-  function fault(pathname: string, err: unknown): Response {
-    const errorId = logFault(rt.log, err, 'request failed');
-    if (pathname !== GRAPHQL_PATH) return responseOf(legacyFault(errorId));
-    return json(500, { errors: [{ message: message('GRAPHQL_FAULT'), extensions: { code: 'INTERNAL_SERVER_ERROR', errorId } }] });
+  /** The GraphQL face's answer to a fault (already logged under `errorId`). */
+  function graphqlFault(errorId: string): GraphQLAnswer {
+    const errors = [{ message: message('GRAPHQL_FAULT'), extensions: { code: 'INTERNAL_SERVER_ERROR', errorId } }];
+    return { status: 500, headers: JSON_TYPE, body: JSON.stringify({ errors }) };
   }
 
-  /** The legacy face with the server's last-resort answer and access log around it. */
-  async function legacyAnswer(request: LegacyRequest): Promise<LegacyAnswer> {
+  function fault(pathname: string, err: unknown): Response {
+    const errorId = logFault(rt.log, err, 'request failed');
+    return responseOf(pathname === GRAPHQL_PATH ? graphqlFault(errorId) : legacyFault(errorId));
+  }
+
+  /** Runs one face's answer with the server's last-resort answer around it, and records the call. */
+  async function observed<T extends { readonly status: number }>(
+    face: Face,
+    method: string,
+    pathname: string,
+    note: AccessNote,
+    run: () => Promise<T>,
+    onFault: (errorId: string) => T,
+  ): Promise<T> {
     const startedAt = performance.now();
-    const note: AccessNote = {};
-    let answer: LegacyAnswer;
+    let answer: T;
     try {
-      answer = await legacy(request, note);
+      answer = await run();
     } catch (err) {
-      answer = legacyFault(logFault(rt.log, err, 'request failed'));
+      answer = onFault(logFault(rt.log, err, 'request failed'));
     }
-    if (rt.config.accessLog) logAccess(rt.log, request.method, request.pathname, answer.status, startedAt, note);
+    recordCall(rt, face, method, pathname, answer.status, startedAt, note);
     return answer;
+  }
+
+  /** The legacy face, observed. */
+  function legacyAnswer(request: LegacyRequest): Promise<LegacyAnswer> {
+    const note: AccessNote = {};
+    return observed('legacy', request.method, request.pathname, note, () => legacy(request, note), legacyFault);
+  }
+
+  /** A GraphQL POST, observed. */
+  function graphqlAnswer(post: GraphQLPost, read: (limit: number) => Promise<Uint8Array<ArrayBuffer>>): Promise<GraphQLAnswer | Response> {
+    const note: AccessNote = { app: post.headers.get('x-app-key') ?? undefined };
+    return observed<GraphQLAnswer | Response>('graphql', 'POST', GRAPHQL_PATH, note, () => graphqlPost(post, read, note), graphqlFault);
   }
 
   return {
     yoga,
     fault,
     legacy: options.onRequest ? null : legacyAnswer,
-    async fetch(request) {
+    graphqlPost: options.onRequest ? null : graphqlAnswer,
+    servesFile: (pathname) => files.serves(pathname) || DOWNLOAD_PATH.test(pathname),
+    async fetch(request, info) {
       const startedAt = performance.now();
       const note: AccessNote = {};
       let pathname = '/';
@@ -113,15 +180,24 @@ export function createServer(rt: Runtime, options: ServerOptions = {}): Yesgraph
       try {
         pathname = new URL(request.url).pathname;
         await options.onRequest?.(request);
-        if (pathname !== GRAPHQL_PATH && pathname !== HEALTH_PATH) return responseOf(await legacyAnswer(legacyRequestOf(request)));
+        if (pathname === METRICS_PATH && metricsServed(rt)) return await metricsResponse(rt, request);
+        if (DOWNLOAD_PATH.test(pathname)) return await downloadResponse(rt.config, request);
+        const file = files.serves(pathname);
+        if (pathname !== GRAPHQL_PATH && pathname !== HEALTH_PATH && !file) return responseOf(await legacyAnswer(legacyRequestOf(request, info)));
+        if (pathname === GRAPHQL_PATH && request.method === 'POST') {
+          const post: GraphQLPost = { url: request.url, headers: request.headers, remoteAddress: info?.remoteAddress, fetchHeaders: () => request.headers };
+          return asResponse(await graphqlAnswer(post, (limit) => readBody(request, limit)));
+        }
         if (pathname === GRAPHQL_PATH) {
           note.app = request.headers.get('x-app-key') ?? undefined;
-          response = await graphql(request);
-        } else response = await health();
+          response = await graphqlOther(request, note, info ?? {});
+        } else if (file) response = await files.answer(request, pathname);
+        else response = await health();
       } catch (err) {
         response = fault(pathname, err);
       }
-      if (rt.config.accessLog) logAccess(rt.log, request.method, pathname, response.status, startedAt, note);
+      if (pathname === GRAPHQL_PATH) recordCall(rt, 'graphql', request.method, pathname, response.status, startedAt, note);
+      else if (rt.config.accessLog) logAccess(rt.log, request.method, pathname, response.status, startedAt, note);
       return response;
     },
   };
@@ -130,14 +206,22 @@ export function createServer(rt: Runtime, options: ServerOptions = {}): Yesgraph
 /** Serves `server` on host:port; resolves once listening. */
 export function listen(server: YesgraphServer, host: string, port: number, options: ListenOptions = {}): Promise<Server> {
   const bridge = nodeListener(
-    (request) => server.fetch(request),
+    (request, info) => server.fetch(request, info),
     (pathname, err) => server.fault(pathname, err),
   );
-  const legacy = server.legacy;
+  const { legacy, graphqlPost } = server;
+  // Answers are never rejections (each face answers every fault); a failure to write one is.
   const listener: RequestListener = (req, res) => {
-    const target = legacy ? targetOf(req) : null;
-    if (!legacy || !target || target.pathname === GRAPHQL_PATH || target.pathname === HEALTH_PATH) return bridge(req, res);
-    // The answer is never a rejection (legacy answers every fault); a failure to write it is.
+    const target = targetOf(req);
+    if (!target || target.pathname === HEALTH_PATH || target.pathname === METRICS_PATH || server.servesFile?.(target.pathname)) return bridge(req, res);
+    if (target.pathname === GRAPHQL_PATH) {
+      if (!graphqlPost || req.method !== 'POST') return bridge(req, res);
+      graphqlPost(graphqlPostFromNode(req), (limit) => readNodeBody(req, limit))
+        .then((answer) => (isAnswer(answer) ? writeAnswer(req, res, answer) : writeResponse(req, res, answer)))
+        .catch(() => res.destroy());
+      return;
+    }
+    if (!legacy) return bridge(req, res);
     legacy(legacyRequestFromNode(req, target))
       .then((answer) => writeAnswer(req, res, answer))
       .catch(() => res.destroy());

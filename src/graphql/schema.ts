@@ -10,6 +10,7 @@ import './tree.js';
 import './transfer.js';
 import './messages.js';
 import './table.js';
+import './tasks.js';
 
 let schema: GraphQLSchema | undefined;
 

@@ -7,16 +7,24 @@ import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationContext } from 'graphql';
-import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type GraphiQLOptions, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { message, refuse } from '../errors.js';
+import type { Playground } from '../http/playground.js';
 import { refusalOf } from '../refusal.js';
 import type { Runtime } from '../runtime.js';
+import type { AccessNote } from '../http/access-log.js';
 import type { GraphQLContext } from './context.js';
 import { protocolGraphQLError, useAppGuard } from './guard.js';
+import { hardeningPlugins } from './hardening.js';
+import { useCompiledExecution } from './jit.js';
+import { DOCUMENT_ID_PARAM, useTrustedDocuments } from './hardening-trusted.js';
+import { useOperationNotes } from './operation-notes.js';
 import { getSchema } from './schema.js';
 
 export interface ServerContext {
   readonly guard: GraphQLContext['guard'];
+  /** The request's note, given one entry per operation (call log, metrics, access log). */
+  readonly note?: AccessNote;
 }
 
 export type Yoga = YogaServerInstance<ServerContext, GraphQLContext>;
@@ -65,19 +73,20 @@ const reportRejections = {
   onReject: [(ctx: ValidationContext | null, err: GraphQLError) => ctx?.reportError(err)],
 };
 
-export function createGraphQL(rt: Runtime, options: { graphiqlHeaders?: Record<string, string> } = {}): Yoga {
+export function createGraphQL(rt: Runtime, options: { playground?: Playground | null } = {}): Yoga {
+  const playground = options.playground;
   return createYoga<ServerContext, GraphQLContext>({
     schema: getSchema(),
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    // The playground needs introspection to show the schema.
-    graphiql: rt.config.production || !rt.config.graphqlIntrospection
-      ? false
-      : {
-          title: 'yesgraph',
-          headers: JSON.stringify(options.graphiqlHeaders ?? { 'x-app-key': '<your app_key>' }, null, 2),
-          defaultQuery: '{\n  hello(name: "yesgraph")\n}\n',
-        },
+    // A JSON array of operations; the cap is refused with code and ret by useBatchCap first.
+    batching: { limit: rt.config.graphqlMaxBatch },
+    // A trusted document's id (src/graphql/hardening-trusted.ts).
+    extraParamNames: [DOCUMENT_ID_PARAM],
+    // GraphiQL from the installed bundle, served by yesgraph itself; the page signs each request.
+    // Headers typed into its editor are not kept in localStorage (they may hold a token).
+    graphiql: playground ? { title: 'yesgraph', defaultQuery: '{\n  hello(name: "yesgraph")\n}\n', shouldPersistHeaders: false } : false,
+    ...(playground ? { renderGraphiQL: (o: GraphiQLOptions) => playground.render(o) } : {}),
     logging: {
       debug: (...args) => rt.log.debug({ args }, 'yoga'),
       info: (...args) => rt.log.info({ args }, 'yoga'),
@@ -86,12 +95,16 @@ export function createGraphQL(rt: Runtime, options: { graphiqlHeaders?: Record<s
     },
     context: ({ guard }) => ({ guard }),
     plugins: [
+      useOperationNotes(),
       // Reported as validation errors (not thrown), so useValidationPolicy gives them code and ret.
       maxDepthPlugin({ n: rt.config.graphqlMaxDepth, ignoreIntrospection: true, flattenFragments: true, ...reportRejections }),
       maxAliasesPlugin({ n: 30, ...reportRejections }),
       maxTokensPlugin({ n: MAX_DOCUMENT_TOKENS }),
+      ...hardeningPlugins(rt.config),
+      useTrustedDocuments(rt),
       useValidationPolicy(rt.config.graphqlIntrospection),
       useAppGuard(),
+      useCompiledExecution(),
     ],
     maskedErrors: {
       maskError(error) {
@@ -100,7 +113,7 @@ export function createGraphQL(rt: Runtime, options: { graphiqlHeaders?: Record<s
         if (refused) {
           const e = protocolGraphQLError(refused);
           if (!(error instanceof GraphQLError)) return e;
-          return new GraphQLError(e.message, { extensions: e.extensions, path: error.path, nodes: error.nodes });
+          return new GraphQLError(e.message, { extensions: e.extensions, path: error.path, nodes: error.nodes, source: error.source, positions: error.positions });
         }
         if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) return error;
         const errorId = randomUUID();

@@ -9,6 +9,8 @@
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { parseAllowList } from '../../src/db/target-policy.js';
@@ -38,6 +40,25 @@ export function testConfig(databaseUrl: string, overrides: Partial<Config> = {})
     rawUrl: true,
     accessLog: false,
     graphqlIntrospection: true,
+    // Off unless a test turns it on: its batched writes would land in other tests' statement counts.
+    callLogDays: 0,
+    metricsToken: undefined,
+    graphqlMaxCost: 5000,
+    graphqlMaxBatch: 10,
+    playground: true,
+    examplesApp: undefined,
+    // Counters in memory unless a test gives a Redis; the socket's address is the client.
+    redisUrl: undefined,
+    redisFailure: 'open',
+    trustedProxies: [],
+    // Tasks: no worker unless a suite asks for one (a worker polls the main store, which would
+    // show in other suites' statement counts); a short lease so a stopped worker's task is taken
+    // up within seconds; files in one directory per test process, made when a worker starts.
+    taskConcurrency: 0,
+    taskAttempts: 3,
+    taskLeaseSeconds: 3,
+    taskDir: join(tmpdir(), `yesgraph-tasks-${process.pid}`),
+    exportLinkSeconds: 600,
     ...overrides,
   };
 }

@@ -18,7 +18,7 @@ const ROWS = 2500;
 const P = '客户端非法请求：';
 
 describe.each(kinds)('exports of a registered %s database', (kind) => {
-  const t = useServer(kind);
+  const t = useServer(kind, { taskConcurrency: 2 });
   let owner: FreshDatabase;
   let store: Store;
 

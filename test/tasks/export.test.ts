@@ -18,7 +18,7 @@ const P = '客户端非法请求：';
 const ROWS = EXPORT_CHUNK * 2 + 345;
 
 describe.each(kinds)('exports on %s', (kind) => {
-  const t = useServer(kind);
+  const t = useServer(kind, { taskConcurrency: 2 });
   let physical: string;
 
   beforeAll(async () => {

@@ -15,7 +15,7 @@ const kinds = await storeKinds();
 const ROWS = 20_000;
 
 describe.each(kinds)('taskProgress over server-sent events on %s', (kind) => {
-  const t = useServer(kind);
+  const t = useServer(kind, { taskConcurrency: 2 });
 
   beforeAll(async () => {
     const def = await defineTable(t.rt.main, t.app.id, 'big', ['title:varchar(32)']);

@@ -17,7 +17,7 @@ const kinds = await storeKinds();
 const P = '客户端非法请求：';
 
 describe.each(kinds)('tasks on %s', (kind) => {
-  const t = useServer(kind);
+  const t = useServer(kind, { taskConcurrency: 2 });
 
   const queueExport = async (params: Record<string, string> = {}, options: Parameters<typeof t.legacy>[1] = {}) => {
     const env = await t.legacy({ s: 'App.Table.FreeExport', model_name: 'okayapi_message', ...params }, options);

@@ -6,9 +6,11 @@ import { messagePost, messageShow } from './messages.js';
 import { freeTreeService } from './tree.js';
 import { transferService } from './transfer.js';
 import { TABLE_SERVICES_LEGACY } from './table.js';
-import { memberCheck, memberLogin, memberLogout, memberRegister } from './members.js';
+import { MEMBER_SERVICES } from './members.js';
+import { uniqueIdService } from './unique-id.js';
+import { TASK_SERVICES } from './tasks.js';
 
-export const SERVICES: readonly Service[] = [helloWorld, memberRegister, memberLogin, memberCheck, memberLogout, addNewDatabaseConfig, freeTreeService, transferService, messagePost, messageShow, ...TABLE_SERVICES_LEGACY];
+export const SERVICES: readonly Service[] = [helloWorld, ...MEMBER_SERVICES, uniqueIdService, addNewDatabaseConfig, freeTreeService, transferService, messagePost, messageShow, ...TABLE_SERVICES_LEGACY, ...TASK_SERVICES];
 
 const byName = new Map(SERVICES.map((s) => [s.name.toLowerCase(), s]));
 
