@@ -269,7 +269,9 @@ async function benchStore(kind: StoreKind): Promise<Row[]> {
         }
       }
     }
-    if (args.soak) await soak(base.legacy, ops[1]!.legacy, yesgraph.pid!, Number(args.soak));
+    // Show soaks (the first operation run when --only leaves Show out).
+    const soaked = ops.find((op) => op.name.startsWith('Show')) ?? ops[0]!;
+    if (args.soak) await soak(base.legacy, soaked.legacy, yesgraph.pid!, Number(args.soak));
     return rows;
   } finally {
     // A clean exit, so a --profile is written.
