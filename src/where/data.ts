@@ -51,8 +51,9 @@ export function checkData(data: Record<string, Scalar>, table: TableInfo, paramN
       continue;
     }
     if (!isScalar(value)) throw refuse('VALUE_NOT_SCALAR', { param: paramName, field: quote(key) });
-    coerceOrFail(value, columnType(col), paramName, key);
-    const length = textLength(String(value));
+    // Measured as written: a boolean goes to a text column as 1 or 0.
+    const written = coerceOrFail(value, columnType(col), paramName, key);
+    const length = textLength(String(written));
     if (col.maxLength !== null && length > col.maxLength) {
       throw refuse('VALUE_TOO_LONG', { param: paramName, field: quote(key), max: col.maxLength, len: length });
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileWhere, parseWhereJson, type Condition, type Logic } from '../../src/where/index.js';
+import { compileWhere, parseWhereJson, rawCondition, type Condition, type Logic } from '../../src/where/index.js';
 import { badRequestOf, dialects, golden, items } from './support/fixtures.js';
 
 function where(json: string, logic: Logic = 'and') {
@@ -182,6 +182,40 @@ describe('compileWhere: operators and value forms (golden SQL per dialect)', () 
   });
 });
 
+describe('compileWhere: parentheses and odd values', () => {
+  it('parenthesizes a raw AND/OR next to other conditions, never a single comparison or NOT', () => {
+    expect(where('["NOT (id = 1)", "id = 2 OR id = 3", "id = 4 AND id = 5", ["qty", "IN", [1, null]]]', 'or')).toMatchObject({
+      sqlite: 'NOT ("id" = ?) OR ("id" = ? OR "id" = ?) OR ("id" = ? AND "id" = ?) OR ("qty" IN (?) OR "qty" IS NULL)',
+      params: [1, 2, 3, 4, 5, 1],
+    });
+    expect(where('["id = 2 OR id = 3"]')).toMatchObject({ sqlite: '"id" = ? OR "id" = ?' });
+  });
+
+  it('a one-item group is its item; a group keeps the parentheses its item needs', () => {
+    const tree: Condition[] = [
+      { kind: 'group', logic: 'or', items: parseWhereJson('["id = 2 OR id = 3"]') },
+      { kind: 'group', logic: 'and', items: [{ kind: 'compare', field: 'id', op: 'EQ', value: 1 }] },
+    ];
+    expect(golden((d) => compileWhere({ logic: 'and', items: tree }, items, d))).toMatchObject({ sqlite: '("id" = ? OR "id" = ?) AND "id" = ?', params: [2, 3, 1] });
+  });
+
+  it('LIKE takes a boolean as its text; an empty value or a lone % matches everything', () => {
+    expect(where('[["name", "LIKE", true], ["name", "NLIKE", ""], ["name", "LIKE", "%"]]').params).toEqual(['%1%', '%', '%']);
+  });
+
+  it('an IN list of nulls only is a NULL test', () => {
+    expect(where('[["qty", "NIN", [null, null]]]')).toMatchObject({ sqlite: '"qty" IS NOT NULL', params: [] });
+  });
+
+  it('names the parameter a condition came from', () => {
+    const bad: Condition[] = [{ kind: 'compare', field: 'qty', op: 'GT', value: 'x', param: 'where_qty' }];
+    expect(badRequestOf(() => compileWhere({ logic: 'and', items: bad }, items, dialects.sqlite))).toBe('客户端非法请求：参数where_qty中字段 qty 的值 "x" 不是数值');
+    expect(badRequestOf(() => compileWhere({ logic: 'and', items: [{ kind: 'raw', text: 'nope = 1', expr: (rawCondition('nope = 1') as Condition & { kind: 'raw' }).expr, param: 'more' }] }, items, dialects.sqlite))).toBe(
+      '客户端非法请求：参数more中的字段 nope 不存在',
+    );
+  });
+});
+
 describe('compileWhere: refusals', () => {
   const refuse = (json: string) => badRequestOf(() => compileWhere({ logic: 'and', items: parseWhereJson(json) }, items, dialects.sqlite));
 
@@ -218,6 +252,11 @@ describe('compileWhere: refusals', () => {
     const bad: Condition = { kind: 'compare', field: 'id', op: 'SOUNDS' as never, value: 1 };
     expect(badRequestOf(() => compileWhere({ logic: 'and', items: [bad] }, items, dialects.mysql))).toMatch(/^客户端非法请求：参数where中的比较符 "SOUNDS" 不支持（/);
     expect(badRequestOf(() => compileWhere({ logic: 'xor' as never, items: [] }, items, dialects.mysql))).toBe('客户端非法请求：参数logic应该是and或or，但现在logic = "xor"');
+    const group: Condition = { kind: 'group', logic: 'xor' as never, items: [] };
+    expect(badRequestOf(() => compileWhere({ logic: 'and', items: [group] }, items, dialects.mysql, 'filter'))).toBe('客户端非法请求：参数filter中的分组逻辑应该是and或or');
+    expect(badRequestOf(() => compileWhere({ logic: 'or', items: [{ kind: 'compare', field: 'qty', op: 'IN', value: '1,' }] }, items, dialects.mysql))).toBe(
+      '客户端非法请求：参数where中字段 qty 的值 "" 不是数值',
+    );
   });
 
   it('names the parameter given', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkColumns, checkData, compileOrder, parseDataJson, parseOrder, parseSelect, readData } from '../../src/where/index.js';
+import { checkColumns, checkData, compileOrder, parseDataJson, parseOrder, parseSelect, readData, type OrderTerm } from '../../src/where/index.js';
 import { badRequestOf, dialects, golden, items } from './support/fixtures.js';
 
 describe('order', () => {
@@ -48,6 +48,44 @@ describe('order', () => {
     );
     expect(badRequestOf(() => parseOrder(JSON.stringify(Array.from({ length: 33 }, () => 'id'))))).toBe('客户端非法请求：参数order中的排序不能超过32个');
   });
+
+  it('takes exactly 32 terms, in JSON or comma-separated', () => {
+    expect(parseOrder(JSON.stringify(Array.from({ length: 32 }, () => 'id')))).toHaveLength(32);
+    expect(parseOrder(Array.from({ length: 32 }, () => 'id').join(','))).toHaveLength(32);
+    expect(badRequestOf(() => parseOrder(Array.from({ length: 33 }, () => 'id').join(',')))).toBe('客户端非法请求：参数order中的排序不能超过32个');
+  });
+
+  it('RAND alone is random; as a word among others, or inside a name, it is a column', () => {
+    expect(parseOrder('RAND()')).toEqual([{ kind: 'random' }]);
+    expect(parseOrder('RAND DESC')).toEqual([{ kind: 'column', column: 'RAND', direction: 'DESC' }]);
+    expect(parseOrder('xRAND, RANDy')).toEqual([
+      { kind: 'column', column: 'xRAND', direction: 'ASC' },
+      { kind: 'column', column: 'RANDy', direction: 'ASC' },
+    ]);
+    expect(badRequestOf(() => parseOrder('RAND(1)'))).toBe('客户端非法请求：参数order中的排序 "RAND(1)" 格式错误：应该是"字段 ASC"、"字段 DESC"或"RAND"');
+  });
+
+  it('refuses empty terms and a third word', () => {
+    for (const text of ['[""]', 'id,', '["id desc extra"]', '[" "]']) {
+      expect(badRequestOf(() => parseOrder(text)), text).toMatch(/^客户端非法请求：参数order中的排序 .* 格式错误：应该是"字段 ASC"、"字段 DESC"或"RAND"$/);
+    }
+    expect(parseOrder('["id", " qty  desc "]')).toEqual([
+      { kind: 'column', column: 'id', direction: 'ASC' },
+      { kind: 'column', column: 'qty', direction: 'DESC' },
+    ]);
+  });
+
+  it('checks terms built elsewhere (the GraphQL face) the same way: direction, column and count', () => {
+    const term = (direction: string) => ({ kind: 'column', column: 'id', direction }) as OrderTerm;
+    expect(badRequestOf(() => compileOrder([term('SIDEWAYS')], items, dialects.sqlite))).toBe('客户端非法请求：参数order中的排序方向 "SIDEWAYS" 应该是ASC或DESC');
+    expect(badRequestOf(() => compileOrder([term('asc')], items, dialects.sqlite, 'orderBy'))).toBe('客户端非法请求：参数orderBy中的排序方向 "asc" 应该是ASC或DESC');
+    expect(badRequestOf(() => compileOrder([term('ASC; DROP TABLE items')], items, dialects.sqlite))).toContain('应该是ASC或DESC');
+    expect(golden((d) => compileOrder([term('ASC'), term('DESC')], items, d))).toMatchObject({ sqlite: '"id" ASC, "id" DESC' });
+    expect(compileOrder(Array.from({ length: 32 }, () => term('ASC')), items, dialects.sqlite)).not.toBeNull();
+    expect(badRequestOf(() => compileOrder(Array.from({ length: 33 }, () => ({ kind: 'random' }) as OrderTerm), items, dialects.sqlite, 'orderBy'))).toBe(
+      '客户端非法请求：参数orderBy中的排序不能超过32个',
+    );
+  });
 });
 
 describe('select', () => {
@@ -63,6 +101,13 @@ describe('select', () => {
     expect(badRequestOf(() => parseSelect('id, name AS x', 'fields'))).toBe('客户端非法请求：参数fields中的字段 "name AS x" 不存在');
     expect(badRequestOf(() => parseSelect('*, id'))).toBe('客户端非法请求：参数select中的字段 "*" 不存在');
     expect(badRequestOf(() => parseSelect('COUNT(*)', 'more_select'))).toBe('客户端非法请求：参数more_select中的字段 "COUNT(*)" 不存在');
+  });
+
+  it('takes at most 1000 names', () => {
+    const names = (n: number) => Array.from({ length: n }, (_, i) => `c${i}`).join(',');
+    expect(parseSelect(names(1000))).toHaveLength(1000);
+    expect(badRequestOf(() => parseSelect(names(1001), 'fields'))).toBe('客户端非法请求：参数fields中的字段不能超过1000个');
+    expect(parseSelect(',,')).toBeNull();
   });
 
   it('checks names against the table', () => {

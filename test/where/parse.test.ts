@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileWhere, parseWhereJson, readWhere, whereFromInput, type Condition, type Operator, type Scalar } from '../../src/where/index.js';
+import { compileWhere, parseWhereJson, rawCondition, readWhere, whereFromInput, type Condition, type Operator, type Scalar } from '../../src/where/index.js';
 import { badRequestOf, dialects, golden, items } from './support/fixtures.js';
 
 const params = (entries: Record<string, string>) => new Map(Object.entries(entries));
@@ -108,5 +108,86 @@ describe('whereFromInput (GraphQL face)', () => {
       '客户端非法请求：参数where中字段 id 的IN值应该是数组或逗号分隔的字符串',
     );
     expect(badRequestOf(() => whereFromInput({ logic: 'nand' as never }))).toBe('客户端非法请求：参数logic应该是and或or，但现在logic = "nand"');
+  });
+});
+
+describe('operator spellings', () => {
+  it.each([
+    ['=', 'EQ'],
+    ['eq', 'EQ'],
+    ['<>', 'NE'],
+    ['!=', 'NE'],
+    ['ne', 'NE'],
+    ['>', 'GT'],
+    ['>=', 'GE'],
+    ['<', 'LT'],
+    ['<=', 'LE'],
+    ['like', 'LIKE'],
+    ['NLIKE', 'NLIKE'],
+    ['NOT LIKE', 'NLIKE'],
+    ['not  like', 'NLIKE'],
+    [' Not\tLike ', 'NLIKE'],
+    ['in', 'IN'],
+    ['NOT IN', 'NIN'],
+    ['not\nin', 'NIN'],
+    ['nin', 'NIN'],
+    ['between', 'BETWEEN'],
+    ['NOT BETWEEN', 'NBETWEEN'],
+    ['not   between', 'NBETWEEN'],
+    ['nbetween', 'NBETWEEN'],
+  ])('%j is %s', (spelling, op) => {
+    const value = op.endsWith('IN') ? [1] : op.endsWith('BETWEEN') ? [1, 2] : 1;
+    expect(parseWhereJson(JSON.stringify([['qty', spelling, value]]))).toEqual([compare('qty', op as Operator, value)]);
+  });
+
+  it.each(['NOTLIKE', 'NOT_IN', 'IS', '==', '=>', 'NOT', '', 'LIKE NOT'])('%j is no operator', (spelling) => {
+    expect(badRequestOf(() => parseWhereJson(JSON.stringify([['qty', spelling, 1]])))).toBe(
+      `客户端非法请求：参数where中的比较符 ${JSON.stringify(spelling)} 不支持（可用：= <> != > >= < <= EQ NE GT GE LT LE LIKE NLIKE IN NIN BETWEEN NBETWEEN）`,
+    );
+  });
+
+  it('refuses an operator that is no text', () => {
+    expect(badRequestOf(() => parseWhereJson('[["qty", 1, 1]]'))).toMatch(/^客户端非法请求：参数where中的比较符 "1" 不支持/);
+    expect(badRequestOf(() => parseWhereJson('[["qty", ["="], 1], ["qty", "=", 1]]'))).toMatch(/^客户端非法请求：参数where中的比较符 "\[\\"=\\"\]" 不支持/);
+  });
+});
+
+describe('where shapes', () => {
+  it('reads logic in any case and spacing', () => {
+    expect(readWhere(params({ logic: ' OR ' })).logic).toBe('or');
+    expect(readWhere(params({ logic: 'AND' })).logic).toBe('and');
+    expect(readWhere(params({})).logic).toBe('and');
+    expect(badRequestOf(() => readWhere(params({ logic: 'o r' })))).toBe('客户端非法请求：参数logic应该是and或or，但现在logic = "o r"');
+  });
+
+  it('keeps a where_X value whole, newlines and dashes included; || separates conditions', () => {
+    expect(readWhere(params({ where_name: 'LIKE-a\nb' })).items).toEqual([compare('name', 'LIKE', 'a\nb', 'where_name')]);
+    expect(readWhere(params({ where_name: '-x' })).items).toEqual([compare('name', 'EQ', '-x', 'where_name')]);
+    expect(readWhere(params({ where_name: 'a||NE-b' })).items).toEqual([compare('name', 'EQ', 'a', 'where_name'), compare('name', 'NE', 'b', 'where_name')]);
+    expect(badRequestOf(() => readWhere(params({ where_name: 'IN-' })))).toBe('客户端非法请求：参数where_name中字段 name 的IN值列表不能为空');
+  });
+
+  it('reads a three-item list as raw strings unless it is a triple', () => {
+    expect(badRequestOf(() => parseWhereJson('["id", "nope", 9]'))).toBe('客户端非法请求：参数where中的条件字符串 "id" 不允许：这里需要条件（比较、IN、LIKE、IS NULL等），而不是值');
+    expect(badRequestOf(() => parseWhereJson('["a b", "=", 1]'))).toMatch(/^客户端非法请求：参数where中的条件字符串 "a b" 不是合法的MySQL条件表达式/);
+    expect(parseWhereJson('["id = 1", "id = 2", "id = 3"]')).toHaveLength(3);
+    expect(parseWhereJson('  ')).toEqual([]);
+  });
+
+  it('names the place of a malformed condition', () => {
+    expect(badRequestOf(() => parseWhereJson('["id = 1", ["id", "="]]'))).toBe('客户端非法请求：参数where中的第2个条件格式错误：应该是["字段", "比较符", 值]或条件字符串');
+    expect(badRequestOf(() => parseWhereJson('[[1, "=", 1]]'))).toBe('客户端非法请求：参数where中的第1个条件格式错误：应该是["字段", "比较符", 值]或条件字符串');
+    expect(badRequestOf(() => parseWhereJson('[["a b", "=", 1]]'))).toBe('客户端非法请求：参数where中的字段 "a b" 不存在');
+  });
+
+  it('refuses a raw condition that is no string', () => {
+    expect(badRequestOf(() => rawCondition(5 as never))).toBe('客户端非法请求：参数where中的条件字符串 "5" 应该是字符串');
+    expect(badRequestOf(() => rawCondition({} as never, 'filter'))).toBe('客户端非法请求：参数filter中的条件字符串 "{}" 应该是字符串');
+  });
+
+  it('the GraphQL face takes or, and names its parameter', () => {
+    expect(whereFromInput({ logic: 'or', raw: ['id = 1'] }).logic).toBe('or');
+    expect(badRequestOf(() => whereFromInput({ conditions: [{ field: 'a b', op: 'EQ', value: 1 }] }, 'filter'))).toBe('客户端非法请求：参数filter中的字段 "a b" 不存在');
+    expect(badRequestOf(() => whereFromInput({ conditions: [{ field: 'id', op: 'SOUNDS' as never, value: 1 }] }))).toMatch(/^客户端非法请求：参数where中的比较符 "SOUNDS" 不支持/);
   });
 });

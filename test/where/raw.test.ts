@@ -59,6 +59,40 @@ describe('raw condition strings: accepted grammar', () => {
     expect(sqlite(`name IN ('it''s', 'a\\'b', "say ""hi""", 'tab\\there', '\\\\', 'x\\%')`)[1]).toEqual(["it's", "a'b", 'say "hi"', 'tab\there', '\\', 'x\\%']);
   });
 
+  it(String.raw`decodes every MySQL backslash escape; \% and \_ keep their backslash for LIKE, others stand for the letter`, () => {
+    expect(sqlite(String.raw`name IN ('\0', '\b', '\n', '\r', '\t', '\Z', '\%', '\_', '\x', '\"', '\\')`)[1]).toEqual([
+      '\0',
+      '\b',
+      '\n',
+      '\r',
+      '\t',
+      '\x1a',
+      '\\%',
+      '\\_',
+      'x',
+      '"',
+      '\\',
+    ]);
+  });
+
+  it('collapses only a doubled quote of the kind that opened the literal', () => {
+    expect(sqlite(`name IN ('book', 'say ""hi""', "it''s", "a'b", 'a"b', "x""y")`)[1]).toEqual(['book', 'say ""hi""', "it''s", "a'b", 'a"b', 'x"y']);
+  });
+
+  it('reads comment marks, separators and variables inside either kind of literal as text', () => {
+    expect(sqlite(`name = "a -- b" AND title = 'x # y; @z /* */' AND name <> "it's -- " AND name <> '*/'`)).toEqual([
+      '"name" = ? AND "title" = ? AND "name" <> ? AND "name" <> ?',
+      ['a -- b', 'x # y; @z /* */', "it's -- ", '*/'],
+    ]);
+  });
+
+  it('allows tab, newline and carriage return, no other control character', () => {
+    expect(sqlite('id\t=\n1\r')).toEqual(['"id" = ?', [1]]);
+    for (const ch of ['\u0001', '\u0008', '\u000b', '\u000c', '\u000e', '\u001f', '\u007f']) {
+      expect(badRequestOf(() => rawCondition(`id = 1 ${ch}`)), JSON.stringify(ch)).toContain('不允许含有控制字符（如NUL）');
+    }
+  });
+
   it('reads an escaped quote as part of the string, as MySQL does', () => {
     expect(sqlite("name = 'a\\' OR 1=1 -- '")).toEqual(['"name" = ?', ["a' OR 1=1 -- "]]);
   });
@@ -191,6 +225,35 @@ describe('raw condition strings: refusals say what was not allowed', () => {
     ['id = 1)', '不是合法的MySQL条件表达式'],
     ['’ OR 1=1', '不是合法的MySQL条件表达式'],
     ['(((((((((((((((((id = 1)))))))))))))))))', '的括号嵌套不能超过16层'],
+    ['id = 1 */', '不允许含有注释（--、#、/* */）'],
+    ['id = 1 /* open', '不允许含有注释（--、#、/* */）'],
+    ['id */ 2 = 1', '不允许含有注释（--、#、/* */）'],
+    ['id = 1 --', '不允许含有注释（--、#、/* */）'],
+    ['`id = 1', '中反引号只能用于普通字段名'],
+    ['name = "x', '中的字符串没有结束引号'],
+    ["name = 'x\\'", '中的字符串没有结束引号'],
+    ["name = 'it''", '中的字符串没有结束引号'],
+    ['id = 1 WINDOW w AS ()', '只能是WHERE条件，不允许 WINDOW'],
+    ["id = TIME '10:00'", '不允许：DATE/TIME字面量'],
+    ["id = TIMESTAMP '2020-01-01 00:00:00'", '不允许：DATE/TIME字面量'],
+    ["id = DATETIME '2020-01-01'", '不允许：DATE/TIME字面量'],
+    ['~id = 1', '不允许：这里需要条件（比较、IN、LIKE、IS NULL等），而不是值'],
+    ['id + 1', '不允许：这里需要条件（比较、IN、LIKE、IS NULL等），而不是值'],
+    ['id DIV 2', '不允许：运算符 DIV（请用 / 或 ROUND）'],
+    ['id BETWEEN 1 AND 2 AND 3', '不允许：这里需要条件（比较、IN、LIKE、IS NULL等），而不是值'],
+    ['NOT(id = 1, id = 2)', '不允许：NOT (…) 后面又接了运算'],
+    ['ROUND(price, 31) = 1', '不允许：ROUND的第二个参数只能是-30到30的整数'],
+    ['ROUND(price, -31) = 1', '不允许：ROUND的第二个参数只能是-30到30的整数'],
+    ['ROUND(price, 1.5) = 1', '不允许：ROUND的第二个参数只能是-30到30的整数'],
+    ["ROUND(price, '1') = 1", '不允许：ROUND的第二个参数只能是-30到30的整数'],
+    ['ROUND(price, 1, 2) = 1', '不允许：函数 ROUND 需要1到2个参数，但现在有3个'],
+    ['COALESCE() = 1', '不允许：函数 COALESCE 需要2到16个参数，但现在有0个'],
+    [`COALESCE(${Array.from({ length: 17 }, () => 'qty').join(', ')}) = 1`, '不允许：函数 COALESCE 需要2到16个参数，但现在有17个'],
+    ['IFNULL(qty, 1, 2) = 1', '不允许：函数 IFNULL 需要2个参数，但现在有3个'],
+    ['MOD(qty) = 1', '不允许：函数 MOD 需要2个参数，但现在有1个'],
+    ['LOWER() = 1', '不允许：函数 LOWER 需要1个参数，但现在有0个'],
+    ['`LOWER`(name) = 1', '不允许：函数 （无法识别的函数名）（允许的函数：LENGTH、CHAR_LENGTH、CHARACTER_LENGTH、LOWER、LCASE、UPPER、UCASE、TRIM、LTRIM、RTRIM、ABS、ROUND、COALESCE、IFNULL、MOD）'],
+    [`id = 1${'0'.repeat(400)}.5`, '不允许：数字 "1000'],
   ])('%s', (text, detail) => {
     expect(refuse(text)).toContain(detail);
     expect(refuse(text)).toMatch(/^客户端非法请求：参数where中的条件字符串 /);
