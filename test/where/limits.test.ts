@@ -134,6 +134,14 @@ describe('limits at their exact boundary', () => {
     expect(badRequestOf(() => compile([group(60), group(41)]))).toBe('客户端非法请求：参数where中的条件不能超过100个');
   });
 
+  it('refuses a hand-built tree of any depth with a 400, raw conditions inside groups measured too', () => {
+    let tree: Condition = { kind: 'compare', field: 'id', op: 'EQ', value: 1 };
+    for (let i = 0; i < 100_000; i++) tree = { kind: 'group', logic: 'and', items: [tree] };
+    expect(badRequestOf(() => compile([tree]))).toBe(deep);
+    const long: Condition = { kind: 'raw', text: 'x'.repeat(2001), expr: { kind: 'truth', value: true } };
+    expect(badRequestOf(() => compile([{ kind: 'group', logic: 'or', items: [long] }]))).toBe('客户端非法请求：参数where中的条件字符串不能超过2000个字符');
+  });
+
   it('takes exactly 100 conditions from every spelling', () => {
     expect(readWhere(new Map(Array.from({ length: 100 }, (_, i) => [`where_c${i}`, '1']))).items).toHaveLength(100);
     expect(readWhere(new Map([['where_id', Array.from({ length: 100 }, () => 'GT-1').join('||')]])).items).toHaveLength(100);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkColumns, checkData, compileOrder, parseDataJson, parseOrder, parseSelect, readData, type OrderTerm } from '../../src/where/index.js';
+import { checkColumns, checkData, compileOrder, dataObject, parseDataJson, parseOrder, parseSelect, readData, type OrderTerm } from '../../src/where/index.js';
 import { badRequestOf, dialects, golden, items } from './support/fixtures.js';
 
 describe('order', () => {
@@ -66,7 +66,8 @@ describe('order', () => {
   });
 
   it('refuses empty terms and a third word', () => {
-    for (const text of ['[""]', 'id,', '["id desc extra"]', '[" "]']) {
+    expect(parseOrder('   ')).toEqual([]);
+    for (const text of ['[""]', 'id,', '["id desc extra"]', '[" "]', 'id"', '["id;"]', 'id;']) {
       expect(badRequestOf(() => parseOrder(text)), text).toMatch(/^客户端非法请求：参数order中的排序 .* 格式错误：应该是"字段 ASC"、"字段 DESC"或"RAND"$/);
     }
     expect(parseOrder('["id", " qty  desc "]')).toEqual([
@@ -151,5 +152,15 @@ describe('data', () => {
     expect(badRequestOf(() => checkData({ title: null }, items))).toBe('客户端非法请求：参数data中字段 title 不能为NULL');
     expect(badRequestOf(() => checkData({ add_time: 'soon' }, items))).toBe('客户端非法请求：参数data中字段 add_time 的值 "soon" 不是日期时间');
     expect(badRequestOf(() => readData(params({ 'data_a-b': '1' })))).toBe('客户端非法请求：参数data_a-b中的字段 "a-b" 不存在');
+    expect(badRequestOf(() => readData(params({ data_1: 'x' })))).toBe('客户端非法请求：参数data_1中的字段 "1" 不存在');
+    expect(badRequestOf(() => readData(params({ data_: 'x' })))).toBe('客户端非法请求：参数data_中的字段 "" 不存在');
+  });
+
+  it('refuses data that is no object, naming data unless told otherwise', () => {
+    for (const text of ['"x"', '5', 'true', '[1]']) {
+      expect(badRequestOf(() => parseDataJson(text)), text).toBe('客户端非法请求：参数data应该是JSON对象，如{"title": "x"}');
+    }
+    expect(badRequestOf(() => dataObject([1]))).toBe('客户端非法请求：参数data应该是JSON对象，如{"title": "x"}');
+    expect(badRequestOf(() => dataObject('x', 'more_data'))).toBe('客户端非法请求：参数more_data应该是JSON对象，如{"title": "x"}');
   });
 });

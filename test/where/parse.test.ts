@@ -191,3 +191,31 @@ describe('where shapes', () => {
     expect(badRequestOf(() => whereFromInput({ conditions: [{ field: 'id', op: 'SOUNDS' as never, value: 1 }] }))).toMatch(/^客户端非法请求：参数where中的比较符 "SOUNDS" 不支持/);
   });
 });
+
+describe('hostile and odd shapes', () => {
+  it('names the where parameter in a JSON error from readWhere', () => {
+    expect(badRequestOf(() => readWhere(params({ where: '{' })))).toBe('客户端非法请求：参数where的JSON数据格式错误');
+  });
+
+  it('reads a list that is not a triple item by item', () => {
+    expect(badRequestOf(() => parseWhereJson('[null, "=", 1]'))).toBe('客户端非法请求：参数where中的第1个条件格式错误：应该是["字段", "比较符", 值]或条件字符串');
+    expect(badRequestOf(() => parseWhereJson('["id", "="]'))).toBe('客户端非法请求：参数where中的条件字符串 "id" 不允许：这里需要条件（比较、IN、LIKE、IS NULL等），而不是值');
+  });
+
+  it('an operator prefix of where_X starts the value', () => {
+    expect(readWhere(params({ where_name: 'aLIKE-b' })).items).toEqual([compare('name', 'EQ', 'aLIKE-b', 'where_name')]);
+  });
+
+  it('counts only the raw strings toward the 20000 characters', () => {
+    const raw = `id = ${'1'.padStart(1995, '0')}`;
+    expect(parseWhereJson(JSON.stringify([...Array.from({ length: 10 }, () => raw), ['id', '=', 1]]))).toHaveLength(11);
+  });
+
+  it('shows names and operators that are no text, and cuts long ones at 64 characters', () => {
+    expect(badRequestOf(() => whereFromInput({ conditions: [{ field: 'id', op: undefined as never, value: 1 }] }))).toMatch(/^客户端非法请求：参数where中的比较符 "undefined" 不支持/);
+    expect(badRequestOf(() => whereFromInput({ conditions: [{ field: null as never, op: 'EQ', value: 1 }] }))).toBe('客户端非法请求：参数where中的字段 "null" 不存在');
+    const field = (n: number) => `${'x'.repeat(n - 1)} `;
+    expect(badRequestOf(() => parseWhereJson(JSON.stringify([[field(64), '=', 1]])))).toBe(`客户端非法请求：参数where中的字段 "${field(64)}" 不存在`);
+    expect(badRequestOf(() => parseWhereJson(JSON.stringify([[field(65), '=', 1]])))).toBe(`客户端非法请求：参数where中的字段 "${'x'.repeat(64)}…" 不存在`);
+  });
+});

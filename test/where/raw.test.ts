@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileWhere, rawCondition } from '../../src/where/index.js';
+import { compileWhere, parseRaw, rawCondition, type Condition } from '../../src/where/index.js';
 import { badRequestOf, dialects, golden, items } from './support/fixtures.js';
 
 function raw(text: string) {
@@ -77,6 +77,7 @@ describe('raw condition strings: accepted grammar', () => {
 
   it('collapses only a doubled quote of the kind that opened the literal', () => {
     expect(sqlite(`name IN ('book', 'say ""hi""', "it''s", "a'b", 'a"b', "x""y")`)[1]).toEqual(['book', 'say ""hi""', "it''s", "a'b", 'a"b', 'x"y']);
+    expect(sqlite(`name IN ('a''''b', "a""""b")`)[1]).toEqual(["a''b", 'a""b']);
   });
 
   it('reads comment marks, separators and variables inside either kind of literal as text', () => {
@@ -225,6 +226,12 @@ describe('raw condition strings: refusals say what was not allowed', () => {
     ['id = 1)', '不是合法的MySQL条件表达式'],
     ['’ OR 1=1', '不是合法的MySQL条件表达式'],
     ['(((((((((((((((((id = 1)))))))))))))))))', '的括号嵌套不能超过16层'],
+    ['LOWER(name)', '不允许：这里需要条件（比较、IN、LIKE、IS NULL等），而不是值'],
+    ['id = (NOT qty = 1)', '不允许：这里需要值，而不是条件'],
+    ['CONVERT(id USING utf8) = 1', '不允许：函数 CONVERT（允许的函数：'],
+    ["LOWER(name) OVER () = 'a'", '不允许：窗口函数（OVER）'],
+    ['id = 1 LOCK IN SHARE MODE', '只能是WHERE条件，不允许 FOR UPDATE / LOCK IN SHARE MODE'],
+    ['`id', '中反引号只能用于普通字段名'],
     ['id = 1 */', '不允许含有注释（--、#、/* */）'],
     ['id = 1 /* open', '不允许含有注释（--、#、/* */）'],
     ['id */ 2 = 1', '不允许含有注释（--、#、/* */）'],
@@ -275,5 +282,41 @@ describe('raw condition strings: refusals say what was not allowed', () => {
 
   it('refuses a raw string over 2000 characters', () => {
     expect(refuse(`id = ${'1'.padStart(2000, '0')}`)).toContain('不能超过2000个字符');
+  });
+});
+
+describe('raw condition strings: the shape of what is parsed', () => {
+  const exprOf = (text: string) => (rawCondition(text) as Condition & { kind: 'raw' }).expr;
+
+  it('reads a LIKE pattern as runs of text and wildcards', () => {
+    expect(exprOf("name LIKE 'ab%c_d'")).toEqual({
+      kind: 'like',
+      negated: false,
+      operand: { kind: 'column', name: 'name' },
+      pattern: [{ kind: 'text', text: 'ab' }, { kind: 'any' }, { kind: 'text', text: 'c' }, { kind: 'one' }, { kind: 'text', text: 'd' }],
+    });
+    expect(exprOf("name NOT LIKE 'a!%b' ESCAPE '!'")).toMatchObject({ negated: true, pattern: [{ kind: 'text', text: 'a%b' }] });
+  });
+
+  it('reads a double-quoted pattern and ESCAPE, and any one character as the escape', () => {
+    expect(sqlite('name LIKE "a!%%" ESCAPE "!"')).toEqual([`"name" LIKE ? ESCAPE '!'`, ['a!%%']]);
+    expect(sqlite("name LIKE 'a!%' ESCAPE '😀'")).toEqual([`"name" LIKE ? ESCAPE '!'`, ['a!!%']]);
+  });
+
+  it('folds a minus on a number into the number; keeps it on anything else', () => {
+    expect(sqlite('-(5) = qty AND - 5 = qty AND -(qty) = 5')).toEqual(['? = "qty" AND ? = "qty" AND -("qty") = ?', [-5, -5, 5]]);
+    expect(sqlite('id = +5 AND +id = 5')).toEqual(['"id" = ? AND "id" = ?', [5, 5]]);
+  });
+
+  it('MOD written between its operands, TRUE and FALSE as values', () => {
+    expect(sqlite('id MOD 2 = 1 AND qty = FALSE AND qty <> TRUE')).toEqual(['("id" % NULLIF(?, 0)) = ? AND "qty" = ? AND "qty" <> ?', [2, 1, 0, 1]]);
+  });
+
+  it('a column name may hold digits after its first character', () => {
+    expect(exprOf('c1 = 1')).toEqual({ kind: 'compare', op: '=', left: { kind: 'column', name: 'c1' }, right: { kind: 'literal', value: 1 } });
+  });
+
+  it('names the parameter `where` when none is given', () => {
+    expect(badRequestOf(() => parseRaw('id = @x'))).toBe('客户端非法请求：参数where中的条件字符串 "id = @x" 不允许使用变量（@x、@@x）');
   });
 });
