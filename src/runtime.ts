@@ -78,6 +78,8 @@ export async function startRuntime(config: Config, log: Logger): Promise<Runtime
   const counters = await openCounters(config.redisUrl, config.redisFailure, log);
   const trustedProxies = config.trustedProxies.length ? new IpList(parseCidrList(config.trustedProxies.join(','))) : null;
   const metrics = new Metrics();
+  main.onRetry(metrics.observeRetry);
+  databases.onRetry(metrics.observeRetry);
   const callLog = config.callLogDays > 0 ? new CallLogRecords(main) : null;
   const calls = new CallLog(callLog, log, metrics);
   const pruner = callLog ? new CallLogPruner(callLog, config.callLogDays, log) : null;

@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import type { SecretBox } from '../crypto.js';
 import { isSameDatabase } from './identity.js';
 import { openStore, parseDatabaseUrl, redactUrl, DatabaseUrlError } from './open.js';
+import type { RetryListener } from './retry.js';
 import { sql } from './sql.js';
 import type { Store } from './store.js';
 import type { EngineName } from './dialect.js';
@@ -96,6 +97,13 @@ export class DatabaseRegistry {
   ) {}
 
   private readonly attempts = new Map<number, number[]>();
+  private readonly retryListeners = new Set<RetryListener>();
+
+  /** Observes the conflicts retried on every registered database's store, open now or later. */
+  onRetry(listener: RetryListener): void {
+    this.retryListeners.add(listener);
+    for (const store of this.stores.values()) store.onRetry(listener);
+  }
 
   /** Counts an API registration attempt of the app; throws once the minute's allowance is spent. */
   private countAttempt(appId: number, now = Date.now()): void {
@@ -210,6 +218,7 @@ VALUES (${appId}, ${dbMark}, ${engine}, ${redactUrl(url)}, ${this.box.seal(url)}
         const url = this.box.open(row.url_sealed);
         await this.checkAllowed(url, row.engine as EngineName, row.origin !== 'operator');
         const opened = openStore(url);
+        for (const l of this.retryListeners) opened.onRetry(l);
         this.stores.set(id, opened);
         return opened;
       })();

@@ -82,6 +82,17 @@ export class MigrationLockTimeoutError extends Error {
 
 export type StatementListener = (statement: Rendered) => void;
 
+/** A transaction run again after a write conflict (src/db/retry.ts). */
+export interface RetryEvent {
+  /** The write path that retries (`RetryPath` of src/db/retry.ts). */
+  readonly path: string;
+  /** The attempt that failed (1 for the first run). */
+  readonly attempt: number;
+  readonly error: unknown;
+}
+
+export type RetryListener = (event: RetryEvent) => void;
+
 export interface Store extends Executor {
   /** Runs `fn` in one transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
@@ -107,6 +118,10 @@ export interface Store extends Executor {
   close(): Promise<void>;
   /** Observe every statement sent (tests count round trips with it). Returns an unsubscribe. */
   onStatement(listener: StatementListener): () => void;
+  /** Observe every conflict retried on this store (src/db/retry.ts). Returns an unsubscribe. */
+  onRetry(listener: RetryListener): () => void;
+  /** Tells the retry listeners that a write path retries a conflict. */
+  noteRetry(event: RetryEvent): void;
 }
 
 const COLUMN_CACHE_MS = 30_000;
@@ -118,6 +133,7 @@ const COLUMN_CACHE_MS = 30_000;
  */
 export abstract class BaseStore<Conn> implements Store {
   private readonly listeners = new Set<StatementListener>();
+  private readonly retryListeners = new Set<RetryListener>();
   private readonly columnCache = new Map<string, { at: number; info: Promise<TableInfo | null> }>();
 
   abstract readonly dialect: Dialect;
@@ -192,6 +208,15 @@ export abstract class BaseStore<Conn> implements Store {
   onStatement(listener: StatementListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  onRetry(listener: RetryListener): () => void {
+    this.retryListeners.add(listener);
+    return () => this.retryListeners.delete(listener);
+  }
+
+  noteRetry(event: RetryEvent): void {
+    for (const l of this.retryListeners) l(event);
   }
 }
 

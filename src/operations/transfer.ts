@@ -12,6 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Dialect } from '../db/dialect.js';
+import { retryConflicts } from '../db/retry.js';
 import { ident, sql, type Sql } from '../db/sql.js';
 import { OutcomeUnknownError, ValueRejectedError, type Executor, type Row } from '../db/store.js';
 import { BusinessError, businessError, ProtocolError, refuse } from '../errors.js';
@@ -24,10 +25,6 @@ const SERVICE = 'App.DB_MsSQL_Data.Transfer';
 
 /** BIGINT's maximum: the largest amount, and the largest balance a transfer may leave. */
 export const MAX_AMOUNT = 2n ** 63n - 1n;
-/** Attempts of one transfer that meets a deadlock or a lock timeout, the first included. */
-export const MAX_ATTEMPTS = 5;
-const RETRY_BASE_MS = 5;
-const RETRY_CAP_MS = 200;
 
 export const transferInput = z.object({
   dbMark: databaseInput.shape.dbMark,
@@ -197,30 +194,18 @@ export async function moveOnce(tx: Executor, plan: TransferPlan): Promise<Transf
 
 const outOfRange = (plan: TransferPlan) => businessError('TRANSFER_OUT_OF_RANGE', { table: plan.modelName });
 
-/** Full jitter: a random pause up to an exponentially growing cap. */
-const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** attempt)));
-
 export async function transfer(ctx: OperationContext, input: TransferInput): Promise<Transferred> {
   const amount = parseAmount(input.amount);
   const t = await openDirectTable(ctx, SERVICE, input.dbMark, input.modelName);
   const plan = planTransfer(t, input, amount);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await t.store.transactionKnownOutcome((tx) => moveOnce(tx, plan), ctx.log);
-    } catch (err) {
-      if (err instanceof BusinessError || err instanceof ProtocolError || err instanceof ValueRejectedError) throw err;
-      const conflict = t.store.dialect.isRetryableConflict(err);
-      if (conflict && attempt < MAX_ATTEMPTS) {
-        await pause(attempt);
-        continue;
-      }
-      const errorId = randomUUID();
-      ctx.log.warn({ err, errorId, service: SERVICE, attempt }, 'transfer failed');
-      if (err instanceof OutcomeUnknownError) {
-        throw businessError('TRANSFER_OUTCOME_UNKNOWN', { errorId });
-      }
-      if (conflict) throw businessError('TRANSFER_BUSY', { errorId });
-      throw businessError('STATEMENT_FAILED', SERVICE, { errorId });
-    }
+  try {
+    return await retryConflicts(t.store, 'transfer', () => t.store.transactionKnownOutcome((tx) => moveOnce(tx, plan), ctx.log));
+  } catch (err) {
+    if (err instanceof BusinessError || err instanceof ProtocolError || err instanceof ValueRejectedError) throw err;
+    const errorId = randomUUID();
+    ctx.log.warn({ err, errorId, service: SERVICE }, 'transfer failed');
+    if (err instanceof OutcomeUnknownError) throw businessError('TRANSFER_OUTCOME_UNKNOWN', { errorId });
+    if (t.store.dialect.isRetryableConflict(err)) throw businessError('TRANSFER_BUSY', { errorId });
+    throw businessError('STATEMENT_FAILED', SERVICE, { errorId });
   }
 }

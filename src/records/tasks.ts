@@ -7,7 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sqlNow } from '../db/datetime.js';
-import { empty, sql } from '../db/sql.js';
+import { retryConflicts } from '../db/retry.js';
+import { empty, sql, type Sql } from '../db/sql.js';
 import type { Store } from '../db/store.js';
 
 export type TaskStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -117,15 +118,25 @@ export class TaskRecords {
    * `leaseMs` from now. One transaction that locks the row it reads: SKIP LOCKED where the engine
    * has it (concurrent claims take different tasks), BEGIN IMMEDIATE on SQLite (claims run one
    * at a time, across processes too). A task already tried `maxAttempts` times is failed instead,
-   * with the error `abandoned(attempts)`.
+   * with the error `abandoned(attempts)`. A claim that loses a write conflict (two claims on one
+   * row of a cluster's different nodes) is run again (src/db/retry.ts).
    */
   async claim(worker: string, leaseMs: number, maxAttempts: number, abandoned: (attempts: number) => string, now = new Date()): Promise<Claim> {
+    return retryConflicts(this.main, 'task_claim', () => this.claimOnce(worker, leaseMs, maxAttempts, abandoned, now));
+  }
+
+  private claimOnce(worker: string, leaseMs: number, maxAttempts: number, abandoned: (attempts: number) => string, now: Date): Promise<Claim> {
     return this.main.transaction(async (tx) => {
       const lock = tx.dialect.skipLocked ?? { hint: empty, suffix: empty };
       const at = sqlNow(now);
-      const [row] = await tx.query<Raw>(
-        sql`SELECT ${COLUMNS} FROM yg_task${lock.hint} WHERE status = 'queued' OR (status = 'running' AND lease_until < ${at}) ORDER BY created_at ASC, id ASC${tx.dialect.limitOffset(1, 0)}${lock.suffix}`,
-      );
+      // Two reads, each served in order by ix_task_claim (status, created_at), so a locking read
+      // locks the one row it answers. One read with `queued OR lapsed` sorts every queued row
+      // and locks them all: a concurrent claim then skips the whole queue and finds nothing.
+      // Lapsed leases first, so a task whose worker died is not starved by a busy queue.
+      const first = (where: Sql) =>
+        tx.query<Raw>(sql`SELECT ${COLUMNS} FROM yg_task${lock.hint} WHERE ${where} ORDER BY created_at ASC, id ASC${tx.dialect.limitOffset(1, 0)}${lock.suffix}`);
+      const lapsed = await first(sql`status = 'running' AND lease_until < ${at}`);
+      const [row] = lapsed.length ? lapsed : await first(sql`status = 'queued'`);
       if (!row) return null;
       const task = toTask(row);
       if (task.attempts >= maxAttempts) {

@@ -4,13 +4,14 @@
  * (CPU, memory, event loop, GC) in one registry per process. GET /metrics (src/http/metrics.ts)
  * serves both. A later feature adds its metric to `registry`:
  *
- *   new Counter({ name: 'yesgraph_write_retries_total', help: '…', registers: [rt.metrics.registry] })
+ *   new Counter({ name: 'yesgraph_tasks_run_total', help: '…', registers: [rt.metrics.registry] })
  *
  * Labels are bounded: services are the ones yesgraph serves (`unknown` for any other name a
  * caller sends) and GraphQL's are root fields of the schema, so no caller can grow the series
  * without bound. No label carries an app key.
  */
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { CONFLICT_RETRY, type RetryEvent } from '../db/retry.js';
 import type { Face } from '../records/call-log.js';
 
 let processRegistry: Registry | undefined;
@@ -56,6 +57,23 @@ export class Metrics {
     help: 'Call log rows dropped: the buffer was full (the main store is slow) or the store refused the batch.',
     registers: [this.registry],
   });
+
+  readonly writeRetries = new Counter({
+    name: 'yesgraph_write_retries_total',
+    help: 'Transactions run again after a deadlock, lock wait timeout or cluster certification conflict, per write path (src/db/retry.ts).',
+    labelNames: ['path'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    // Every path at 0 from the start, so a dashboard sees the series before the first retry.
+    for (const path of Object.keys(CONFLICT_RETRY)) this.writeRetries.inc({ path }, 0);
+  }
+
+  /** Counts a retried write conflict (a `Store.onRetry` listener). */
+  readonly observeRetry = (event: RetryEvent): void => {
+    this.writeRetries.inc({ path: event.path });
+  };
 
   /** One answered call (one GraphQL operation). */
   observeCall(face: Face, service: string, ret: number, seconds: number): void {

@@ -6,6 +6,7 @@
 import type { Server } from 'node:http';
 import { Counter } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import { CONFLICT_RETRY, retryConflicts } from '../../src/db/retry.js';
 import { listen } from '../../src/server.js';
 import { BASE, signedParams, useServer, type Envelope } from '../support/server.js';
 
@@ -54,9 +55,23 @@ describe('metrics exposed with YESGRAPH_METRICS_TOKEN', () => {
   });
 
   it('takes a metric a later feature adds to the registry', async () => {
-    const retries = new Counter({ name: 'yesgraph_write_retries_total', help: 'test', registers: [t.rt.metrics.registry] });
-    retries.inc(2);
-    expect(sample(await (await scrape(t, `Bearer ${TOKEN}`)).text(), 'yesgraph_write_retries_total')).toBe(2);
+    const later = new Counter({ name: 'yesgraph_later_feature_total', help: 'test', registers: [t.rt.metrics.registry] });
+    later.inc(2);
+    expect(sample(await (await scrape(t, `Bearer ${TOKEN}`)).text(), 'yesgraph_later_feature_total')).toBe(2);
+  });
+
+  it('counts write conflicts retried on the main store per path, every path shown from 0', async () => {
+    const before = await (await scrape(t, `Bearer ${TOKEN}`)).text();
+    for (const path of Object.keys(CONFLICT_RETRY)) expect(sample(before, `yesgraph_write_retries_total{path="${path}"}`), path).toBe(0);
+    const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    const result = await retryConflicts(t.rt.main, 'task_claim', async (attempt) => {
+      if (attempt < 3) throw busy;
+      return attempt;
+    });
+    expect(result).toBe(3);
+    const after = await (await scrape(t, `Bearer ${TOKEN}`)).text();
+    expect(sample(after, 'yesgraph_write_retries_total{path="task_claim"}')).toBe(2);
+    expect(sample(after, 'yesgraph_write_retries_total{path="pop_one"}')).toBe(0);
   });
 
   it.each([

@@ -16,6 +16,7 @@
  */
 import { type z } from 'zod';
 import { sqlNow } from '../../db/datetime.js';
+import { retryConflicts } from '../../db/retry.js';
 import { empty, ident, join, param, raw, sql, type Sql } from '../../db/sql.js';
 import type { Executor, Row } from '../../db/store.js';
 import { businessError } from '../../errors.js';
@@ -29,9 +30,6 @@ const SERVICE = 'App.Table.FreePopOne';
 /** The most matches random order serves from (the platform's 10万). */
 export const RANDOM_MAX = 100_000;
 
-const MAX_ATTEMPTS = 8;
-const RETRY_BASE_MS = 5;
-const RETRY_CAP_MS = 200;
 
 export const popInput = tableInput.extend({
   /** 1 id ascending, 2 id descending, 3 random, 4 update_time ascending, 5 update_time descending. */
@@ -92,7 +90,6 @@ async function randomPivot(ctx: OperationContext, plan: Plan): Promise<number | 
   return lo + Math.floor(Math.random() * (hi - lo + 1));
 }
 
-const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** attempt)));
 
 export async function popOne(ctx: OperationContext, input: PopInput): Promise<Popped> {
   const t = await openHostedTable(ctx, SERVICE, input.modelName, input.checkCode);
@@ -107,20 +104,12 @@ export async function popOne(ctx: OperationContext, input: PopInput): Promise<Po
 
   const pivot = input.orderType === 3 ? await randomPivot(ctx, plan) : undefined;
   if (pivot === null) throw businessError('POP_NOTHING');
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const row = await ctx.main.transaction(async (tx) => {
-        if (pivot === undefined) return takeOne(tx, plan, null, ORDERS[input.orderType]!);
-        return (await takeOne(tx, plan, sql`id >= ${pivot}`, 'id ASC')) ?? takeOne(tx, plan, sql`id < ${pivot}`, 'id ASC');
-      });
-      if (!row) throw businessError('POP_NOTHING');
-      return { id: Number(row.id), row: answerRow(row, columns) };
-    } catch (err) {
-      if (attempt < MAX_ATTEMPTS && dialect.isRetryableConflict(err)) {
-        await pause(attempt);
-        continue;
-      }
-      throw err;
-    }
-  }
+  const row = await retryConflicts(ctx.main, 'pop_one', () =>
+    ctx.main.transaction(async (tx) => {
+      if (pivot === undefined) return takeOne(tx, plan, null, ORDERS[input.orderType]!);
+      return (await takeOne(tx, plan, sql`id >= ${pivot}`, 'id ASC')) ?? takeOne(tx, plan, sql`id < ${pivot}`, 'id ASC');
+    }),
+  );
+  if (!row) throw businessError('POP_NOTHING');
+  return { id: Number(row.id), row: answerRow(row, columns) };
 }
