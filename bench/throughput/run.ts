@@ -19,7 +19,6 @@
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { openStore } from '../../src/db/open.js';
@@ -32,6 +31,7 @@ import { testConfig } from '../../test/support/server.js';
 import { freshDatabase, storeKinds, type StoreKind } from '../../test/support/stores.js';
 import { seedComments, seedTree, TREE_TABLE } from './dataset.js';
 import { load, type Call, type LoadResult } from './load.js';
+import { freePort } from '../../test/support/ports.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -98,13 +98,6 @@ function operations(app: App, keys: readonly string[], roots: readonly number[])
   ];
 }
 
-async function freePort(): Promise<number> {
-  const srv = createNetServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
-}
 
 async function waitHealthy(base: string, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 200; i++) {

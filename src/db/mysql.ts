@@ -92,7 +92,13 @@ export class MysqlStore extends BaseStore<mysql.PoolConnection> {
       timezone: 'Z',
       connectTimeout: 5000,
       enableKeepAlive: true,
-      maxPreparedStatements: 512,
+      // Each connection keeps this many prepared statements (an LRU, closed on the server when
+      // evicted). The server allows max_prepared_stmt_count (16,382 by default) in all, shared by
+      // every connection of every instance: 10 connections × 128 leave room for dozens of
+      // instances. yesgraph's own statements are a few dozen texts (IN lists and multi-row
+      // INSERTs come in power-of-two lengths, src/db/sql.ts); the condition language's shapes
+      // come and go through the LRU.
+      maxPreparedStatements: 128,
     });
   }
 

@@ -75,6 +75,41 @@ export function join(items: readonly Sql[], separator = ', '): Sql {
 
 export const empty = new Sql([]);
 
+/** Lists this long or shorter go into `IN (…)` as they are. */
+const IN_LIST_EXACT = 8;
+
+/**
+ * The values of an `IN (…)` list as parameters, padded to a power of two (at most `limit`) by
+ * repeating the last value: IN ignores repeats, so the rows are the same. A prepared statement is
+ * cached per distinct text (by the driver on each connection, and on the server, which allows
+ * only `max_prepared_stmt_count` in all); without padding every list length is a statement of
+ * its own, and those caches fill with near-copies that differ only in their number of `?`.
+ */
+export function inList(values: readonly unknown[], limit = Infinity): Sql {
+  if (!values.length) throw new Error('inList needs at least one value');
+  let size = values.length;
+  if (size > IN_LIST_EXACT) size = Math.min(2 ** Math.ceil(Math.log2(size)), Math.max(limit, values.length));
+  const padded = size === values.length ? values : [...values, ...Array<unknown>(size - values.length).fill(values.at(-1))];
+  return join(padded.map((v) => param(v)));
+}
+
+/**
+ * Splits `count` rows into runs whose lengths are powers of two, largest first (at most `max`
+ * each, itself rounded down to a power of two): multi-row INSERTs of those lengths are few
+ * distinct statements, whatever the counts, for the same reason as `inList`.
+ */
+export function powerOfTwoRuns(count: number, max: number): number[] {
+  const cap = 2 ** Math.floor(Math.log2(Math.max(1, max)));
+  const runs: number[] = [];
+  let left = count;
+  while (left > 0) {
+    const run = Math.min(cap, 2 ** Math.floor(Math.log2(left)));
+    runs.push(run);
+    left -= run;
+  }
+  return runs;
+}
+
 export interface Rendered {
   readonly text: string;
   readonly params: unknown[];

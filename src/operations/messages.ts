@@ -13,7 +13,7 @@
  */
 import DataLoader from 'dataloader';
 import { z } from 'zod';
-import { empty, ident, isIdentifier, join, param, raw, sql, type Sql } from '../db/sql.js';
+import { empty, ident, inList, isIdentifier, join, param, raw, sql, type Sql } from '../db/sql.js';
 import { tableInfo, type Row, type TableInfo } from '../db/store.js';
 import { businessError } from '../errors.js';
 import { sqlNow } from '../db/datetime.js';
@@ -116,7 +116,7 @@ export async function openMessages(ctx: OperationContext): Promise<Messages> {
     () =>
       new DataLoader<number, Message[]>(
         async (parentIds) => {
-          const rows = await read(sql`${select} AND message_pid IN (${join(parentIds.map((id) => param(id)))})${orderBy('oldest')}`);
+          const rows = await read(sql`${select} AND message_pid IN (${inList(parentIds)})${orderBy('oldest')}`);
           const byParent = new Map<number, Message[]>(parentIds.map((id) => [id, []]));
           for (const m of rows) byParent.get(m.parentId)?.push(m);
           return parentIds.map((id) => byParent.get(id)!);

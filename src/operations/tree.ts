@@ -10,7 +10,7 @@
 import DataLoader from 'dataloader';
 import { z } from 'zod';
 import type { Dialect } from '../db/dialect.js';
-import { ident, join, param, render, sql, type Sql } from '../db/sql.js';
+import { ident, inList, join, render, sql, type Sql } from '../db/sql.js';
 import type { TableInfo } from '../db/store.js';
 import { businessError, refuse } from '../errors.js';
 import { checkColumns, compileOrder, compileWhere, type OrderTerm, type Where } from '../where/index.js';
@@ -95,8 +95,7 @@ export function treeLevelQuery(plan: TreePlan, dialect: Dialect): TreeLevelQuery
     statements(parentIds) {
       const out: Sql[] = [];
       for (let i = 0; i < parentIds.length; i += room) {
-        const ids = parentIds.slice(i, i + room).map((id) => param(id));
-        out.push(sql`${head}${parent} IN (${join(ids)})${tail}`);
+        out.push(sql`${head}${parent} IN (${inList(parentIds.slice(i, i + room), room)})${tail}`);
       }
       return out;
     },

@@ -4,7 +4,7 @@
  * `yesgraph log stats`, and pruning in small batches. A row says who called what and how it went;
  * it has no column a parameter could reach, so no secret, sign, token or password is ever stored.
  */
-import { empty, join, sql, type Sql } from '../db/sql.js';
+import { empty, inList, join, powerOfTwoRuns, sql, type Sql } from '../db/sql.js';
 import type { Store } from '../db/store.js';
 
 export type Face = 'legacy' | 'graphql';
@@ -85,12 +85,17 @@ export class CallLogRecords {
     return Math.min(1000, Math.floor(this.main.dialect.maxParams / PER_ROW));
   }
 
-  /** Writes the rows, as few multi-row INSERTs as the engine allows. */
+  /**
+   * Writes the rows in multi-row INSERTs of power-of-two lengths (`powerOfTwoRuns`), so that
+   * batches of every size share a handful of prepared statements.
+   */
   async insert(rows: readonly CallRow[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += this.rowsPerStatement) {
+    let i = 0;
+    for (const run of powerOfTwoRuns(rows.length, this.rowsPerStatement)) {
       const values = rows
-        .slice(i, i + this.rowsPerStatement)
+        .slice(i, i + run)
         .map((r) => sql`(${r.at}, ${r.appKey}, ${r.face}, ${r.service}, ${r.ret}, ${r.errCode}, ${r.durationUs}, ${r.ip}, ${r.memberUuid})`);
+      i += run;
       await this.main.execute(sql`INSERT INTO yg_call_log (at, app_key, face, service, ret, err_code, duration_us, ip, member_uuid) VALUES ${join(values)}`);
     }
   }
@@ -150,6 +155,6 @@ FROM yg_call_log WHERE app_key = ${appKey} AND at >= ${since} GROUP BY face, ser
     const old = await this.main.query<{ id: number | string }>(sql`SELECT id FROM yg_call_log WHERE at < ${before} ORDER BY at, id${this.main.dialect.limitOffset(batch, 0)}`);
     if (!old.length) return 0;
     const ids = old.map((r) => Number(r.id));
-    return (await this.main.execute(sql`DELETE FROM yg_call_log WHERE id IN (${join(ids.map((id) => sql`${id}`))})`)).affectedRows;
+    return (await this.main.execute(sql`DELETE FROM yg_call_log WHERE id IN (${inList(ids)})`)).affectedRows;
   }
 }

@@ -6,7 +6,7 @@
  * password hash.
  */
 import { sqlNow } from '../db/datetime.js';
-import { empty, join, param, raw, sql, type Sql } from '../db/sql.js';
+import { empty, inList, raw, sql, type Sql } from '../db/sql.js';
 import type { Executor, Store } from '../db/store.js';
 import { tokenHash, type Member } from './sessions.js';
 
@@ -87,7 +87,7 @@ export async function replacePasswordHash(db: Executor, memberId: number, expect
 /** The members of the app among `uuids` (upper case), in one statement; none asked, none read. */
 export async function findMembers(db: Executor, appId: number, uuids: readonly string[]): Promise<MemberRow[]> {
   if (!uuids.length) return [];
-  const rows = await db.query<ProfileRow>(sql`${PROFILE} WHERE app_id = ${appId} AND uuid IN (${join(uuids.map((u) => param(u)))})`);
+  const rows = await db.query<ProfileRow>(sql`${PROFILE} WHERE app_id = ${appId} AND uuid IN (${inList(uuids)})`);
   return rows.map(memberRow);
 }
 

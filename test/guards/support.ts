@@ -5,8 +5,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
+import { freePort } from '../support/ports.js';
+export { freePort };
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -34,16 +35,6 @@ export function sharedRedis(): Promise<boolean> {
   return shared;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A redis-server of this test's own, without persistence; `stop` kills it, `start` starts it again on the same port. */
 export class PrivateRedis {

@@ -6,7 +6,6 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse, validate } from 'graphql';
@@ -14,20 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getSchema } from '../../src/graphql/schema.js';
 import { NODE_ARGS } from '../cli/process.js';
 import { matches, readReadme, SKIP } from './walk.js';
+import { freePort } from '../support/ports.js';
 
 const README = readFileSync(resolve('README.md'), 'utf8');
 const readme = readReadme(README);
 
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
-}
 
 /** The environment of a newcomer's shell: nothing of this test run's configuration. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {

@@ -4,7 +4,6 @@
  * is defined with the CLI, as an app owner does.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/db/open.js';
 import { ident, sql } from '../../src/db/sql.js';
@@ -14,19 +13,10 @@ import { signedParams, type Envelope } from '../support/server.js';
 import { freshDatabase, storeKinds, type FreshDatabase } from '../support/stores.js';
 import { insertRows } from './support.js';
 import type { App } from '../../src/records/apps.js';
+import { freePort } from '../support/ports.js';
 
 const kinds = (await storeKinds()).filter((k) => k === 'mysql');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 async function serve(url: string, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...NODE_ARGS, 'serve'], {

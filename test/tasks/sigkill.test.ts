@@ -6,7 +6,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -18,20 +17,11 @@ import { signedParams, testConfig, type Envelope } from '../support/server.js';
 import { freshDatabase, storeKinds, type FreshDatabase } from '../support/stores.js';
 import { defineTable, insertRows } from '../tables/support.js';
 import { nonDecreasing } from './support.js';
+import { freePort } from '../support/ports.js';
 
 const kinds = await storeKinds();
 const ROWS = 100_000;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 describe.each(kinds)('an export killed mid-way on %s', (kind) => {
   let db: FreshDatabase;
