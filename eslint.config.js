@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'test/generated/', 'dist/', 'examples/*/dist/', 'examples/*/src/gql/', '.stryker-tmp/', 'reports/', 'test-results/'] },
+  { ignores: ['node_modules/', 'data/', 'test/generated/', 'dist/', 'examples/*/dist/', 'examples/*/src/gql/', '.stryker-tmp*/', 'reports/', 'test-results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' } },

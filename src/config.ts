@@ -41,6 +41,7 @@ const Env = z.object({
   YESGRAPH_TASK_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(30),
   YESGRAPH_TASK_DIR: z.string().min(1).default('./data/tasks'),
   YESGRAPH_EXPORT_LINK_SECONDS: z.coerce.number().int().min(1).max(30 * 86400).default(86400),
+  YESGRAPH_TASK_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
 });
 
 export interface Config {
@@ -94,6 +95,8 @@ export interface Config {
   readonly taskDir: string;
   /** How long an export's download link is valid, in seconds. */
   readonly exportLinkSeconds: number;
+  /** Days an ended task (succeeded, failed, cancelled) is kept before it is deleted; 0 keeps it for ever. */
+  readonly taskDays: number;
   /** Set when the secret key came from a generated file rather than the environment. */
   readonly secretKeyFile?: string;
 }
@@ -164,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { gene
     taskLeaseSeconds: e.YESGRAPH_TASK_LEASE_SECONDS,
     taskDir: resolve(e.YESGRAPH_TASK_DIR),
     exportLinkSeconds: e.YESGRAPH_EXPORT_LINK_SECONDS,
+    taskDays: e.YESGRAPH_TASK_DAYS,
   };
 }
 

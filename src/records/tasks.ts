@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { sqlNow } from '../db/datetime.js';
 import { retryConflicts } from '../db/retry.js';
-import { empty, sql, type Sql } from '../db/sql.js';
+import { empty, inList, sql, type Sql } from '../db/sql.js';
 import type { Store } from '../db/store.js';
 
 export type TaskStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -191,6 +191,24 @@ export class TaskRecords {
   async appKeyOf(appId: number): Promise<string | null> {
     const [row] = await this.main.query<{ app_key: string }>(sql`SELECT app_key FROM yg_app WHERE id = ${appId}`);
     return row?.app_key ?? null;
+  }
+
+  /** Deletes at most `batch` tasks that ended before `before` (sqlDateTime); answers their ids. */
+  async pruneEnded(before: string, batch: number): Promise<string[]> {
+    const rows = await this.main.query<{ id: string }>(
+      sql`SELECT id FROM yg_task WHERE status IN ('succeeded', 'failed', 'cancelled') AND finished_at < ${before} ORDER BY finished_at, id${this.main.dialect.limitOffset(batch, 0)}`,
+    );
+    if (!rows.length) return [];
+    const ids = rows.map((r) => r.id);
+    await this.main.execute(sql`DELETE FROM yg_task WHERE id IN (${inList(ids)}) AND status IN ('succeeded', 'failed', 'cancelled')`);
+    return ids;
+  }
+
+  /** Of these ids, the tasks still queued or running (their part files are still needed). */
+  async unfinished(ids: readonly string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const rows = await this.main.query<{ id: string }>(sql`SELECT id FROM yg_task WHERE id IN (${inList(ids)}) AND status IN ('queued', 'running')`);
+    return new Set(rows.map((r) => r.id));
   }
 
   private held(id: string, worker: string) {

@@ -12,7 +12,7 @@ import { Readable } from 'node:stream';
 import type { Config } from '../config.js';
 import { message } from '../errors.js';
 import { EXPORT_CONTENT_TYPE } from '../operations/tasks/export-format.js';
-import type { ExportFormat } from '../operations/tasks/export.js';
+import { EXPORT_FORMATS, type ExportFormat } from '../operations/tasks/export.js';
 
 export const DOWNLOAD_PATH = /^\/tasks\/([0-9a-f]{32})\/file$/;
 
@@ -38,6 +38,9 @@ export function linkValid(secret: string, taskId: string, expiresText: string | 
 export function exportFile(config: Pick<Config, 'taskDir'>, taskId: string, format: ExportFormat): string {
   return join(config.taskDir, `${taskId}.${format}`);
 }
+
+/** The name of a finished export's file (`exportFile`), with its task id in group 1. */
+export const EXPORT_FILE_NAME = new RegExp(`^([0-9a-f]{32})\\.(?:${EXPORT_FORMATS.join('|')})$`);
 
 function refusal(status: number, text: string): Response {
   return new Response(JSON.stringify({ error: text }), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });

@@ -57,6 +57,12 @@ async function resume(dir: string, part: string, cp: Checkpoint): Promise<FileHa
   }
 }
 
+/** The file a run writes until it is whole: one per task and attempt. */
+const partName = (taskId: string, attempt: number): string => `${taskId}.${attempt}.part`;
+
+/** The name of a part file (`partName`), with its task id in group 1. */
+export const PART_FILE_NAME = /^([0-9a-f]{32})\.\d+\.part$/;
+
 export const runTableExport = async (run: TaskRun): Promise<ExportResult> => runExport(run, await planExport(run.ctx, run.task.params as ExportParams));
 
 export const runDatabaseExport = async (run: TaskRun): Promise<ExportResult> => runExport(run, await planDatabaseExport(run.ctx, run.task.params as DatabaseExportParams));
@@ -64,7 +70,7 @@ export const runDatabaseExport = async (run: TaskRun): Promise<ExportResult> => 
 async function runExport(run: TaskRun, plan: ExportPlan): Promise<ExportResult> {
   const { task, config } = run;
   const params = task.params as Pick<ExportParams, 'format'>;
-  const part = `${task.id}.${task.attempts}.part`;
+  const part = partName(task.id, task.attempts);
   const saved = isCheckpoint(task.checkpoint) ? task.checkpoint : null;
   let fh = saved ? await resume(config.taskDir, part, saved) : null;
   let state: Checkpoint;

@@ -4,14 +4,18 @@
  * the queue and no task runs twice at once. A running task's lease is renewed at each checkpoint
  * and by a timer (a third of the lease), so only a worker that stopped (crash, SIGKILL) lets it
  * pass; another instance then takes the task up from its last checkpoint. A run that fails is
- * retried until it has run `taskAttempts` times; a refusal or business failure (the table is gone)
- * fails the task at once, with its message. `close()` (runtime close, SIGTERM) stops claiming,
- * lets running tasks reach their next checkpoint and hands them back to the queue.
+ * retried until it has run `taskAttempts` times; a refusal or business failure (the table is gone,
+ * the app was disabled or expired after the task was queued) fails the task at once, with its
+ * message. `close()` (runtime close, SIGTERM) stops claiming,
+ * lets running tasks reach their next checkpoint and hands them back to the queue. A started
+ * worker also runs the cleaner (src/tasks/cleaner.ts): expired export files, orphaned part
+ * files and old ended tasks are deleted hourly.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { Config } from '../config.js';
-import { BusinessError, message, ProtocolError } from '../errors.js';
+import { BusinessError, message, ProtocolError, refuse } from '../errors.js';
+import { isExpired } from '../guards/app.js';
 import type { Logger } from '../logger.js';
 import type { OperationContext } from '../operations/context.js';
 import { DATABASE_EXPORT } from '../operations/tasks/database-export.js';
@@ -20,6 +24,7 @@ import type { App, AppRecords } from '../records/apps.js';
 import { TaskRecords, type Task } from '../records/tasks.js';
 import type { Store } from '../db/store.js';
 import { HandBack, TaskLost, type TaskHandler, type TaskRun } from './run.js';
+import { TaskCleaner } from './cleaner.js';
 import { runDatabaseExport, runTableExport } from './export-file.js';
 
 /** How often an idle worker looks for queued tasks. */
@@ -49,6 +54,7 @@ export class TaskWorker {
   private started = false;
   private stopping = false;
   private polling = false;
+  private cleaner: TaskCleaner | null = null;
 
   constructor(private readonly deps: WorkerDeps) {
     this.records = new TaskRecords(deps.main);
@@ -63,6 +69,7 @@ export class TaskWorker {
     if (this.started || this.stopping || this.deps.config.taskConcurrency === 0) return;
     this.started = true;
     mkdirSync(this.deps.config.taskDir, { recursive: true });
+    this.cleaner = new TaskCleaner(this.records, this.deps.config, this.deps.log);
     this.schedule(0);
   }
 
@@ -116,6 +123,9 @@ export class TaskWorker {
       const appKey = await this.records.appKeyOf(task.appId);
       const app = appKey ? await this.deps.appRecords.findByKey(appKey) : null;
       if (!handler || !app) throw new Error(handler ? 'the task’s app is gone' : `no handler for task kind ${task.kind}`);
+      // An app disabled or expired since the task was queued gets no more work done for it.
+      if (app.status === 'disabled') throw refuse('APP_DISABLED');
+      if (isExpired(app, Date.now())) throw refuse('APP_EXPIRED');
       const run: TaskRun = {
         task,
         ctx: this.deps.context(app),
@@ -159,6 +169,7 @@ export class TaskWorker {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    await this.cleaner?.close();
     while (this.polling || this.running.size) {
       if (this.running.size) await Promise.allSettled([...this.running]);
       else await new Promise((resolve) => setTimeout(resolve, 10));

@@ -59,6 +59,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<Config> = {})
     taskLeaseSeconds: 3,
     taskDir: join(tmpdir(), `yesgraph-tasks-${process.pid}`),
     exportLinkSeconds: 600,
+    taskDays: 7,
     ...overrides,
   };
 }

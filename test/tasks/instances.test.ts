@@ -7,6 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
+import { refuse } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
 import { TaskRecords } from '../../src/records/tasks.js';
 import { startRuntime, type Runtime } from '../../src/runtime.js';
@@ -79,6 +80,37 @@ describe.each(kinds)('task workers of several instances on %s', (kind) => {
       await a.close();
       await b.close();
     }
+  });
+
+  it('a task of an app disabled or expired after it was queued fails at once with the guard’s message', async () => {
+    const other = await t.rt.appRecords.create({ name: 'soon-off' });
+    await defineTable(t.rt.main, other.id, 'big', ['title:varchar(16)', 'n:int']);
+    const queue = async () => (await t.legacy({ s: 'App.Table.FreeExport', model_name: 'big', select: 'id' }, { app: other })).data.task_id as string;
+    const records = new TaskRecords(t.rt.main);
+    /** Runs one worker until the task ends; answers the task. */
+    const runUntilEnded = async (id: string) => {
+      const worker = await instance();
+      try {
+        worker.tasks.start();
+        for (let i = 0; i < 400; i++) {
+          const task = (await records.find(id))!;
+          if (task.status !== 'queued' && task.status !== 'running') return task;
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+        throw new Error(`task ${id} did not end`);
+      } finally {
+        await worker.close();
+      }
+    };
+    const disabled = await queue();
+    await t.rt.appRecords.update(other.id, { status: 'disabled' });
+    expect(await runUntilEnded(disabled)).toMatchObject({ status: 'failed', attempts: 1, error: refuse('APP_DISABLED').message });
+
+    await t.rt.appRecords.update(other.id, { status: 'active' });
+    t.rt.apps.forget();
+    const expired = await queue();
+    await t.rt.appRecords.update(other.id, { expiresAt: '2020-01-01 00:00:00' });
+    expect(await runUntilEnded(expired)).toMatchObject({ status: 'failed', attempts: 1, error: refuse('APP_EXPIRED').message });
   });
 
   const exportAll = async (): Promise<string> => (await t.legacy({ s: 'App.Table.FreeExport', model_name: 'big', select: 'id', format: 'jsonl' })).data.task_id as string;
