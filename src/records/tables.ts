@@ -41,8 +41,8 @@ export interface HostedTable {
   /** True when the physical table holds every app's rows and `app_id` tells them apart. */
   readonly shared: boolean;
   readonly hasCheckCode: boolean;
-  /** True when `given` is the table's check code (always true for a table without one). */
-  checkCodeMatches(given: string | undefined): boolean;
+  /** True when `given` is the table's check code, or its digest (always true for a table without one). */
+  checkCodeMatches(given: CheckCode): boolean;
 }
 
 /** A definition that cannot be made, in words for the operator. */
@@ -90,10 +90,25 @@ function hash(code: string): Buffer {
   return createHash('sha256').update(code, 'utf8').digest();
 }
 
-function matcher(stored: string | null): (given: string | undefined) => boolean {
+/**
+ * A check code as a caller sent it, or its digest (`checkCodeDigest`): what a queued task keeps,
+ * so that the code itself is never stored, neither in yg_table nor in a task's parameters.
+ */
+export type CheckCode = string | { readonly digest: string } | undefined;
+
+/** The stored form of a check code: hex SHA-256, as yg_table keeps it. */
+export function checkCodeDigest(code: string): string {
+  return hash(code).toString('hex');
+}
+
+function matcher(stored: string | null): (given: CheckCode) => boolean {
   if (stored === null) return () => true;
   const expected = Buffer.from(stored, 'hex');
-  return (given) => given !== undefined && timingSafeEqual(hash(given), expected);
+  return (given) => {
+    if (given === undefined) return false;
+    const digest = typeof given === 'string' ? hash(given) : Buffer.from(given.digest, 'hex');
+    return digest.length === expected.length && timingSafeEqual(digest, expected);
+  };
 }
 
 /** CREATE TABLE and CREATE INDEX statements of a hosted table, spelled by the dialect. */
@@ -183,7 +198,7 @@ export class TableRecords {
 
   /** Sets (or with null removes) the table's check code; false when there is no such table. */
   async setCheckCode(appId: number, name: string, code: string | null): Promise<boolean> {
-    const stored = code === null ? null : hash(code).toString('hex');
+    const stored = code === null ? null : checkCodeDigest(code);
     return (await this.main.execute(sql`UPDATE yg_table SET check_code = ${stored} WHERE app_id = ${appId} AND name = ${name}`)).affectedRows > 0;
   }
 }

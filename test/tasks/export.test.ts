@@ -6,6 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ident, sql } from '../../src/db/sql.js';
+import { TableRecords } from '../../src/records/tables.js';
 import { EXPORT_CHUNK } from '../../src/operations/tasks/export.js';
 import { downloadPath } from '../../src/tasks/download.js';
 import { useServer } from '../support/server.js';
@@ -120,6 +121,22 @@ describe.each(kinds)('exports on %s', (kind) => {
     expect((await download(t, expired)).status).toBe(403);
     const unknown = downloadPath(t.rt.config.secretKey, 'f'.repeat(32), Math.floor(Date.now() / 1000) + 60);
     expect((await download(t, unknown)).status).toBe(404);
+  });
+
+  it('keeps a check code out of the task: only its digest is stored, and the task runs with it', async () => {
+    const coded = await defineTable(t.rt.main, t.app.id, 'coded', ['title:varchar(16)']);
+    await insertRows(t.rt.main, coded.physical, [{ uuid: '', title: 'one' }, { uuid: '', title: 'two' }]);
+    await new TableRecords(t.rt.main).setCheckCode(t.app.id, 'coded', 'open-sesame-42');
+    const refused = await t.legacy({ s: 'App.Table.FreeExport', model_name: 'coded', check_code: 'wrong' });
+    expect(refused.data.err_code).not.toBe(0);
+    const env = await t.legacy({ s: 'App.Table.FreeExport', model_name: 'coded', check_code: 'open-sesame-42', format: 'jsonl' });
+    expect(env.data.err_code, env.data.err_msg).toBe(0);
+    const taskId = env.data.task_id as string;
+    const [stored] = await t.rt.main.query<{ params: string }>(sql`SELECT params FROM yg_task WHERE id = ${taskId}`);
+    expect(stored!.params).not.toContain('open-sesame-42');
+    expect(JSON.parse(stored!.params)).toMatchObject({ checkCodeDigest: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const { task } = await waitForTask(t, taskId);
+    expect(task, String(task.error)).toMatchObject({ status: 'succeeded', result: { rows: 2 } });
   });
 
   it('answers bad input at once: missing table or column, random order, unknown format', async () => {

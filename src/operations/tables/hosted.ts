@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ident, isIdentifier, sql, type Sql } from '../../db/sql.js';
 import { tableInfo, type Row, type TableInfo } from '../../db/store.js';
 import { businessError, refuse, type TableService } from '../../errors.js';
-import { APP_COLUMN, SYSTEM_COLUMNS, TableRecords, type HostedTable } from '../../records/tables.js';
+import { APP_COLUMN, SYSTEM_COLUMNS, TableRecords, type CheckCode, type HostedTable } from '../../records/tables.js';
 import { quote } from '../../where/quote.js';
 import { checkData, type Scalar } from '../../where/index.js';
 import { coerceOrFail, columnType } from '../../where/values.js';
@@ -39,7 +39,7 @@ export interface OpenTable {
   readonly own: Row;
 }
 
-export async function openHostedTable(ctx: OperationContext, service: TableService, modelName: string, checkCode: string | undefined): Promise<OpenTable> {
+export async function openHostedTable(ctx: OperationContext, service: TableService, modelName: string, checkCode: CheckCode): Promise<OpenTable> {
   if (!isIdentifier(modelName)) throw refuse('MODEL_NAME_INVALID', { value: quote(modelName) });
   const def = await new TableRecords(ctx.main).find(ctx.app.id, modelName);
   const all = def ? await ctx.main.columns(def.physical) : null;

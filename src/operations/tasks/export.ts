@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { ident, join, sql, type Sql } from '../../db/sql.js';
 import type { Executor, Row, TableInfo } from '../../db/store.js';
 import { refuse } from '../../errors.js';
+import { checkCodeDigest } from '../../records/tables.js';
 import { TaskRecords, type Task } from '../../records/tasks.js';
 import { checkColumns, compileOrder, compileWhere, type OrderTerm, type Where } from '../../where/index.js';
 import type { OperationContext } from '../context.js';
@@ -35,6 +36,8 @@ export interface ExportParams {
   readonly modelName: string;
   readonly modelUuid?: string;
   readonly checkCode?: string;
+  /** What a queued task keeps instead of `checkCode`: its digest, checked again when the task runs. */
+  readonly checkCodeDigest?: string;
   readonly where: Where;
   /** Columns to write, in this order; null for every column. */
   readonly select: readonly string[] | null;
@@ -66,14 +69,17 @@ export function exportPlan(store: Executor, from: Sql, info: TableInfo, p: Pick<
 
 /** Opens the hosted table and checks every part of the request; throws its 400 or err_code. */
 export async function planExport(ctx: OperationContext, p: ExportParams): Promise<ExportPlan> {
-  const t = await openHostedTable(ctx, SERVICE, p.modelName, p.checkCode);
+  const t = await openHostedTable(ctx, SERVICE, p.modelName, p.checkCodeDigest !== undefined ? { digest: p.checkCodeDigest } : p.checkCode);
   return exportPlan(ctx.main, t.from, t.info, p, [t.scope, ownerCondition(p.modelUuid)]);
 }
 
 /** Checks the request and queues the export; the task belongs to the signed-in member, if any. */
 export async function startTableExport(ctx: OperationContext, p: ExportParams): Promise<Task> {
   await planExport(ctx, p);
-  return new TaskRecords(ctx.main).create({ appId: ctx.app.id, ownerUuid: ctx.member?.uuid ?? '', kind: TABLE_EXPORT, params: p });
+  // The task keeps the check code's digest, never the code (the table itself keeps only the digest).
+  const { checkCode, ...rest } = p;
+  const params: ExportParams = checkCode === undefined ? rest : { ...rest, checkCodeDigest: checkCodeDigest(checkCode) };
+  return new TaskRecords(ctx.main).create({ appId: ctx.app.id, ownerUuid: ctx.member?.uuid ?? '', kind: TABLE_EXPORT, params });
 }
 
 /** How many rows the export will write (for its progress). */
