@@ -23,6 +23,8 @@ import { CallLog } from './telemetry/call-log.js';
 import { CallLogPruner } from './telemetry/call-log-pruner.js';
 import { Metrics } from './telemetry/metrics.js';
 import { TaskWorker } from './tasks/worker.js';
+import { LocalTaskChanges, type TaskChanges } from './operations/tasks/changes.js';
+import { RedisTaskChanges } from './tasks/changes-redis.js';
 
 export interface Runtime {
   readonly config: Config;
@@ -83,8 +85,9 @@ export async function startRuntime(config: Config, log: Logger): Promise<Runtime
   const callLog = config.callLogDays > 0 ? new CallLogRecords(main) : null;
   const calls = new CallLog(callLog, log, metrics);
   const pruner = callLog ? new CallLogPruner(callLog, config.callLogDays, log) : null;
-  const context: Runtime['context'] = (app, member) => ({ app, member, main, databases, log, loader: loaderMemo() });
-  const tasks = new TaskWorker({ config, log, main, appRecords, context: (app) => context(app, null) });
+  const taskChanges: TaskChanges = config.redisUrl ? new RedisTaskChanges(config.redisUrl, log) : new LocalTaskChanges();
+  const context: Runtime['context'] = (app, member) => ({ app, member, main, databases, log, taskChanges, loader: loaderMemo() });
+  const tasks = new TaskWorker({ config, log, main, appRecords, taskChanges, context: (app) => context(app, null) });
   return {
     config,
     log,
@@ -101,6 +104,7 @@ export async function startRuntime(config: Config, log: Logger): Promise<Runtime
     context,
     async close() {
       await tasks.close();
+      await taskChanges.close();
       await pruner?.close();
       await calls.close();
       await counters.close();

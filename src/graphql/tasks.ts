@@ -133,16 +133,13 @@ builder.mutationField('exportDatabaseTable', (t) =>
   }),
 );
 
-/** How often `taskProgress` reads the task: the store is shared, so this sees every instance's progress. */
-const PROGRESS_POLL_MS = 250;
-
 builder.subscriptionType({});
 
 builder.subscriptionField('taskProgress', (t) =>
   t.field({
     type: TaskRef,
     description:
-      'The task each time its status or progress changes, until it ends (server-sent events: POST with `accept: text/event-stream`). Read from the main store, so it follows a task whichever instance runs it. An unknown task, or one the caller may not see, is an error.',
+      'The task each time its status or progress changes, until it ends (server-sent events: POST with `accept: text/event-stream`). Read from the main store each time word comes that the task moved (over Redis between instances when REDIS_URL is set) and every few seconds anyway, so it follows a task whichever instance runs it. An unknown task, or one the caller may not see, is an error.',
     args: { id: t.arg.string({ required: true, validate: taskIdInput.shape.taskId }) },
     subscribe: (_root, args, ctx, info) => progressOf(subscriberOf(ctx, info), args.id),
     resolve: (v) => v,
@@ -174,6 +171,6 @@ async function* progressOf(caller: Promise<OperationContext>, id: string): Async
     if (key !== last) yield v;
     last = key;
     if (v.status !== 'queued' && v.status !== 'running') return;
-    await new Promise((resolve) => setTimeout(resolve, PROGRESS_POLL_MS));
+    await op.taskChanges.changed(id);
   }
 }

@@ -8,6 +8,7 @@ import type { Store } from '../db/store.js';
 import type { Logger } from '../logger.js';
 import type { App } from '../records/apps.js';
 import type { Member } from '../records/sessions.js';
+import type { TaskChanges } from './tasks/changes.js';
 
 export type { Member };
 
@@ -18,6 +19,8 @@ export interface OperationContext {
   readonly main: Store;
   readonly databases: DatabaseRegistry;
   readonly log: Logger;
+  /** Word of task moves, for progress streams (src/operations/tasks/changes.ts). */
+  readonly taskChanges: TaskChanges;
   /** The request's DataLoader named `key`, created on first use (loaders never outlive a request). */
   loader<K, V, C = K>(key: string, create: () => DataLoader<K, V, C>): DataLoader<K, V, C>;
 }

@@ -18,6 +18,7 @@ import { BusinessError, message, ProtocolError, refuse } from '../errors.js';
 import { isExpired } from '../guards/app.js';
 import type { Logger } from '../logger.js';
 import type { OperationContext } from '../operations/context.js';
+import type { TaskChanges } from '../operations/tasks/changes.js';
 import { DATABASE_EXPORT } from '../operations/tasks/database-export.js';
 import { TABLE_EXPORT } from '../operations/tasks/export.js';
 import type { App, AppRecords } from '../records/apps.js';
@@ -42,6 +43,7 @@ export interface WorkerDeps {
   readonly log: Logger;
   readonly main: Store;
   readonly appRecords: AppRecords;
+  readonly taskChanges: TaskChanges;
   readonly context: (app: App) => OperationContext;
 }
 
@@ -98,7 +100,9 @@ export class TaskWorker {
           this.deps.log.warn({ task: claim.exhausted.id, attempts: claim.exhausted.attempts }, 'task abandoned after its attempts');
           continue;
         }
+        this.deps.taskChanges.notify(claim.task.id);
         const p: Promise<void> = this.run(claim.task).finally(() => {
+          this.deps.taskChanges.notify(claim.task.id);
           this.running.delete(p);
           this.schedule(0);
         });
@@ -132,6 +136,7 @@ export class TaskWorker {
         config,
         checkpoint: async (progress, checkpoint) => {
           if (!(await this.records.heartbeat(task.id, this.id, this.leaseMs, progress, checkpoint))) throw new TaskLost();
+          this.deps.taskChanges.notify(task.id);
           if (this.stopping) throw new HandBack();
         },
       };

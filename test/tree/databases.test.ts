@@ -94,7 +94,7 @@ describe.each(kinds)('registering databases (main store on %s)', (kind) => {
 
     const lines: string[] = [];
     const log = pino({ level: 'trace' }, new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }));
-    const ctx = { app: t.app, member: null, main: t.rt.main, databases: t.rt.databases, log, loader: loaderMemo() };
+    const ctx = { app: t.app, member: null, main: t.rt.main, databases: t.rt.databases, log, taskChanges: t.rt.context(t.app, null).taskChanges, loader: loaderMemo() };
     await expect(addDatabase(ctx, { dbMark: 'db_down', engine: 'mysql', host: '127.0.0.1', port: 1, user: 'someone', password: PASSWORD, name: 'x', tablePrefix: '' })).rejects.toBeInstanceOf(BusinessError);
     for (const text of [JSON.stringify(env), JSON.stringify(gql), ...lines]) {
       expect(text).not.toContain(PASSWORD);

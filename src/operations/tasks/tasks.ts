@@ -66,5 +66,6 @@ export async function cancelTask(ctx: OperationContext, taskId: string): Promise
     const now = await records.find(task.id);
     throw businessError('TASK_ENDED', { status: now?.status ?? task.status });
   }
+  ctx.taskChanges.notify(task.id);
   return viewOf((await records.find(task.id))!);
 }
