@@ -80,6 +80,17 @@ describe.each(kinds)('store on %s', (kind) => {
   });
 });
 
+describe.runIf(kinds.includes('mysql'))('mysql sessions', () => {
+  const db = useStore('mysql');
+
+  it('run READ COMMITTED, in and out of transactions, on every pooled connection', async () => {
+    const level = async (q: () => Promise<Array<{ level: string }>>) => (await q())[0]!.level;
+    const outside = await Promise.all(Array.from({ length: 12 }, () => level(() => db.store.query(sql`SELECT @@tx_isolation AS level`))));
+    expect(new Set(outside)).toEqual(new Set(['READ-COMMITTED']));
+    expect(await db.store.transaction((tx) => level(() => tx.query(sql`SELECT @@tx_isolation AS level`)))).toBe('READ-COMMITTED');
+  });
+});
+
 describe.each(kinds)('migration lock on %s', (kind) => {
   const db = useStore(kind);
 
