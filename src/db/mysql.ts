@@ -12,6 +12,8 @@
 import mysql from 'mysql2/promise';
 import { escapeLikeWith, integer, type Dialect } from './dialect.js';
 import type { Logger } from '../logger.js';
+import { galeraKnownOutcome, isGaleraNode } from './galera.js';
+import { withClusterMigrationLock, type LockSql } from './migration-lock.js';
 import { xaTransaction } from './mysql-xa.js';
 import { empty, raw, sql, type Rendered } from './sql.js';
 import {
@@ -19,6 +21,7 @@ import {
   classifyType,
   MIGRATION_LOCK_TIMEOUT_MS,
   MigrationLockTimeoutError,
+  OutcomeUnknownError,
   type Column,
   type ExecResult,
   type Executor,
@@ -79,6 +82,8 @@ interface CoreExecutable {
 export class MysqlStore extends BaseStore<mysql.PoolConnection> {
   readonly dialect = mysqlDialect;
   private readonly pool: mysql.Pool;
+  /** Whether the server is a Galera node: asked once, on first need (galera.ts). */
+  private galera: Promise<boolean> | undefined;
 
   constructor(url: string, options: { connectionLimit?: number } = {}) {
     super();
@@ -100,11 +105,6 @@ export class MysqlStore extends BaseStore<mysql.PoolConnection> {
       // come and go through the LRU.
       maxPreparedStatements: 128,
     });
-  }
-
-  /**
-   * One statement as a server-side prepared statement: values never pass through client-side
-   * escaping, which would be unsafe under the NO_BACKSLASH_ESCAPES sql_mode; mysql2 keeps an LRU
     // READ COMMITTED: every transaction of yesgraph locks the rows it needs explicitly (FOR
     // UPDATE, SKIP LOCKED) and none relies on repeatable reads; without REPEATABLE READ's gap
     // locks, concurrent pops and task claims stop deadlocking each other (12 claimers over 150
@@ -114,6 +114,11 @@ export class MysqlStore extends BaseStore<mysql.PoolConnection> {
     this.pool.on('connection', (conn) => {
       (conn as unknown as { query(sql: string, done: (err: unknown) => void): void }).query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', () => undefined);
     });
+  }
+
+  /**
+   * One statement as a server-side prepared statement: values never pass through client-side
+   * escaping, which would be unsafe under the NO_BACKSLASH_ESCAPES sql_mode; mysql2 keeps an LRU
    * of them per connection. Sent through the callback API: the same driver errors, without the
    * promise wrapper's stack capture, which costs more than the rest of a small query's client work.
    */
@@ -134,9 +139,32 @@ export class MysqlStore extends BaseStore<mysql.PoolConnection> {
     return { affectedRows: h.affectedRows ?? 0, insertId: h.insertId ? Number(h.insertId) : null };
   }
 
-  /** An XA transaction, settled from another connection when COMMIT's answer is lost (mysql-xa.ts). */
-  override transactionKnownOutcome<T>(fn: (tx: Executor) => Promise<T>, log: Logger): Promise<T> {
-    return xaTransaction(this, (body) => this.onSession(body), log, fn);
+  /**
+   * An XA transaction, settled from another connection when COMMIT's answer is lost (mysql-xa.ts);
+   * on a Galera node, which refuses XA, a plain transaction decided by certification (galera.ts).
+   */
+  override async transactionKnownOutcome<T>(fn: (tx: Executor) => Promise<T>, log: Logger): Promise<T> {
+    if (!(await this.isGalera())) return xaTransaction(this, (body) => this.onSession(body), log, fn);
+    const conn = await this.pool.getConnection();
+    let reusable = true;
+    try {
+      return await galeraKnownOutcome(conn, () => fn(this.executorOn(conn)));
+    } catch (err) {
+      if (err instanceof OutcomeUnknownError) reusable = false;
+      throw err;
+    } finally {
+      if (reusable) conn.release();
+      else conn.destroy();
+    }
+  }
+
+  /** Whether this store's server is a Galera node; a failed probe is asked again next time. */
+  private isGalera(conn?: mysql.PoolConnection): Promise<boolean> {
+    this.galera ??= (conn ? isGaleraNode(conn) : this.pool.getConnection().then((c) => isGaleraNode(c).finally(() => c.release()))).catch((err: unknown) => {
+      this.galera = undefined;
+      throw err;
+    });
+    return this.galera;
   }
 
   /** `body` on one pooled connection, with the connection's server thread id. */
@@ -189,12 +217,23 @@ ORDER BY ORDINAL_POSITION`);
 
   /**
    * GET_LOCK on one connection, which runs the migrations: the server releases the lock itself
-   * if this process dies (https://mariadb.com/kb/en/get_lock/).
+   * if this process dies (https://mariadb.com/kb/en/get_lock/). GET_LOCK is local to one node of
+   * a Galera cluster: there the lock is a replicated row (migration-lock.ts).
    */
   async withMigrationLock<T>(fn: (session: MigrationSession) => Promise<T>): Promise<T> {
     const conn = await this.pool.getConnection();
     let reusable = true;
     try {
+      if (await this.isGalera(conn)) {
+        const on =
+          (c: Pick<mysql.PoolConnection, 'query'>): LockSql =>
+          async (text, values) =>
+            (await c.query(text, values))[0] as mysql.ResultSetHeader;
+        const renew: LockSql = (text, values) => on(this.pool)(text, values);
+        // The session may be left with wsrep_sync_wait set: it never goes back to the pool.
+        reusable = false;
+        return await withClusterMigrationLock(on(conn), renew, () => fn(this.sessionOn(conn, (text) => conn.query(text))));
+      }
       const [rows] = await conn.query(`SELECT GET_LOCK(${MIGRATION_LOCK}, ?) AS got`, [MIGRATION_LOCK_TIMEOUT_MS / 1000]);
       if ((rows as Array<{ got: number | null }>)[0]?.got !== 1) throw new MigrationLockTimeoutError();
       try {
