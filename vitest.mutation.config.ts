@@ -5,14 +5,15 @@
  */
 import { defineConfig } from 'vitest/config';
 import base from './vitest.config.js';
-import { TARGETS } from './stryker.config.mjs';
+import { selectedTargets, testGlobs } from './stryker.config.mjs';
 
 export default defineConfig({
   ...base,
   test: {
     ...base.test,
     // Replaced, not merged (mergeConfig would append to the project's include and reporters).
-    include: TARGETS.map((t) => t.tests),
+    // MUTATION_GROUP (stryker.config.mjs) narrows it to one group's tests.
+    include: testGlobs(selectedTargets()),
     reporters: ['dot'],
     setupFiles: ['./vitest.mutation.setup.ts'],
   },

@@ -131,6 +131,7 @@ export class GuardChain {
     const { rate, quota, costs } = app.settings;
     if (rate && !(await this.counters.take(`rate:${app.appKey}`, rate.limit, rate.seconds))) throw refuse('RATE_LIMITED');
     if (quota !== null) {
+      // Stryker disable next-line ConditionalExpression: costs[null] reads costs['null'], which no service is named
       const cost = calls.reduce((sum, service) => sum + ((service === null ? undefined : costs[service]) ?? 1), 0);
       if (cost > 0 && !(await this.counters.spend(`quota:${app.appKey}:${month(this.clock())}`, cost, quota, QUOTA_TTL_SECONDS))) {
         throw refuse('QUOTA_EXCEEDED');

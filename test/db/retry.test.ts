@@ -4,7 +4,7 @@
  * store's listeners; errors that are not conflicts are thrown at once; the last conflict is
  * thrown after the policy's attempts; the pause stays under its cap.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { backoffMs, CONFLICT_RETRY, retryConflicts, type RetryEvent } from '../../src/db/retry.js';
 import { sql } from '../../src/db/sql.js';
 import { storeKinds, useStore } from '../support/stores.js';
@@ -72,6 +72,50 @@ describe.each(kinds)('retryConflicts on %s', (kind) => {
       ),
     ).rejects.toBe(conflict);
     expect(runs).toBe(4);
+  });
+
+  describe('with the random draw pinned', () => {
+    afterEach(() => {
+      vi.restoreAllMocks();
+    });
+
+    it("runs the path's own policy when none is given: every attempt, no more, a retry reported for each but the last", async () => {
+      vi.spyOn(Math, 'random').mockReturnValue(0);
+      for (const path of ['pop_one', 'transfer', 'task_claim', 'unique_id'] as const) {
+        const seen: RetryEvent[] = [];
+        const off = db.store.onRetry((e) => seen.push(e));
+        let runs = 0;
+        await expect(
+          retryConflicts(db.store, path, async () => {
+            runs++;
+            throw conflict;
+          }),
+        ).rejects.toBe(conflict);
+        off();
+        expect(runs, path).toBe(CONFLICT_RETRY[path].attempts);
+        expect(seen.map((e) => e.attempt)).toEqual(Array.from({ length: runs - 1 }, (_, i) => i + 1));
+        expect(seen.every((e) => e.path === path && e.error === conflict)).toBe(true);
+      }
+    });
+
+    it('pauses the backoff between attempts: 40 then 80 ms at the top of the draw', async () => {
+      vi.spyOn(Math, 'random').mockReturnValue(1);
+      const at: number[] = [];
+      const started = performance.now();
+      const result = await retryConflicts(
+        db.store,
+        'pop_one',
+        async (attempt) => {
+          at.push(performance.now() - started);
+          if (attempt < 3) throw conflict;
+          return attempt;
+        },
+        { attempts: 3, baseMs: 40, capMs: 1_000 },
+      );
+      expect(result).toBe(3);
+      expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(38);
+      expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(78);
+    });
   });
 });
 

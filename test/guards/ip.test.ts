@@ -15,6 +15,14 @@ describe('normalizeIp', () => {
     ['fe80::1%eth0', 'fe80::1'],
     ['::1', '::1'],
     ['::ffff:0:10.0.0.1', '::ffff:0:10.0.0.1'],
+    ['::ffff:192.168.100.200', '192.168.100.200'],
+    ['::FFFF:C0A8:64C8', '192.168.100.200'],
+    ['::fffe:10.0.0.1', '::fffe:10.0.0.1'],
+    ['::feff:10.0.0.1', '::feff:10.0.0.1'],
+    ['1::ffff:10.0.0.1', '1::ffff:10.0.0.1'],
+    ['0:0:0:0:1:ffff:a00:1', '0:0:0:0:1:ffff:a00:1'],
+    ['0::ffff:10.0.0.1', '10.0.0.1'],
+    ['0:0:0::ffff:a00:1', '10.0.0.1'],
   ])('%s is %s', (text, ip) => {
     expect(normalizeIp(text)).toBe(ip);
   });
@@ -107,5 +115,44 @@ describe('clientIp', () => {
     expect(clientIp('127.0.0.1', null, trusted)).toBe('127.0.0.1');
     expect(clientIp('127.0.0.1', 'unknown', trusted)).toBeNull();
     expect(clientIp('127.0.0.1', '198.51.100.1, _hidden', trusted)).toBeNull();
+  });
+
+  it('strips a port only from a whole hop: anything around an address with a port makes it unknown', () => {
+    for (const hop of ['x[2001:db8::5]', '[2001:db8::5]:443x', '[2001:db8::5]:', 'x198.51.100.1:80', '198.51.100.1:80x', '198.51.100.1:', '198.51.100:80']) {
+      expect(clientIp('127.0.0.1', hop, trusted), hop).toBeNull();
+    }
+    expect(clientIp('127.0.0.1', '[2001:db8::5]', trusted)).toBe('2001:db8::5');
+    expect(clientIp('127.0.0.1', '[::ffff:198.51.100.1]:8080', trusted)).toBe('198.51.100.1');
+  });
+});
+
+describe('boundaries (each limit at exactly its value and one past)', () => {
+  it('takes a bracketed address only with both brackets', () => {
+    expect(normalizeIp('[::1]')).toBe('::1');
+    expect(normalizeIp('[::1')).toBeNull();
+    expect(normalizeIp('::1]')).toBeNull();
+    expect(normalizeIp('1::1]')).toBeNull();
+    expect(normalizeIp('[::1:')).toBeNull();
+  });
+
+  it('takes the widest prefix of each family, refuses one past it, and at most three digits', () => {
+    expect(parseCidr('10.0.0.1/32')).toEqual({ address: '10.0.0.1', prefix: 32, family: 4 });
+    expect(parseCidr(' 10.0.0.0/8 ')).toEqual({ address: '10.0.0.0', prefix: 8, family: 4 });
+    expect(parseCidr('::1/128')).toEqual({ address: '::1', prefix: 128, family: 6 });
+    expect(() => parseCidr('10.0.0.0/0032')).toThrow(/prefix must be 0–32/);
+    expect(() => parseCidr('10.0.0.0/a8')).toThrow(/prefix must be 0–32/);
+    expect(() => parseCidr('10.0.0.0/8a')).toThrow(/prefix must be 0–32/);
+  });
+
+  it('reads an IPv4-mapped range from /96 (all of IPv4) as IPv4, a wider one as IPv6', () => {
+    expect(parseCidr('::ffff:10.0.0.0/96')).toEqual({ address: '10.0.0.0', prefix: 0, family: 4 });
+    expect(parseCidr('::ffff:0.0.0.0/95')).toEqual({ address: '::ffff:0.0.0.0', prefix: 95, family: 6 });
+  });
+
+  it('writes a single address without its prefix in either family, a range with it', () => {
+    expect(formatCidr({ address: '::1', prefix: 128, family: 6 })).toBe('::1');
+    expect(formatCidr({ address: '2001:db8::', prefix: 32, family: 6 })).toBe('2001:db8::/32');
+    expect(formatCidr({ address: '10.0.0.1', prefix: 32, family: 4 })).toBe('10.0.0.1');
+    expect(formatCidr({ address: '10.0.0.0', prefix: 31, family: 4 })).toBe('10.0.0.0/31');
   });
 });

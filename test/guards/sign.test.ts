@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkSign, dynamicSign } from '../../src/guards/sign.js';
+import { checkPayloadSign, checkSign, dynamicSign, payloadSign } from '../../src/guards/sign.js';
 import { type ProtocolError } from '../../src/errors.js';
 import { NO_SETTINGS, type App } from '../../src/records/apps.js';
 
@@ -92,5 +92,83 @@ describe('checkSign', () => {
   it('off: anything goes', () => {
     expect(ret(() => checkSign(app('off'), params({})))).toBe(200);
     expect(ret(() => checkSign(app('off'), params({ sign: 'garbage' })))).toBe(200);
+  });
+
+  const msg = (fn: () => void) => {
+    try {
+      fn();
+      return '';
+    } catch (err) {
+      return (err as ProtocolError).message;
+    }
+  };
+
+  it('names the missing parameter: sign on the legacy face, x-sign on GraphQL', () => {
+    expect(msg(() => checkSign(app('dynamic'), params({})))).toBe('客户端非法请求：缺少签名sign');
+    expect(msg(() => checkSign(app('dynamic'), params({ sign: 'WRONG' })))).toBe('客户端非法请求：签名错误');
+    expect(msg(() => checkPayloadSign(app('dynamic'), '{}', null))).toBe('客户端非法请求：缺少签名x-sign');
+    expect(msg(() => checkPayloadSign(app('dynamic'), '{}', ''))).toBe('客户端非法请求：缺少签名x-sign');
+  });
+
+  it('static without a stored string refuses every signature', () => {
+    expect(ret(() => checkSign(app('static', null), params({ sign: 'x' })))).toBe(409);
+    expect(ret(() => checkSign(app('static', ''), params({ sign: 'x' })))).toBe(409);
+    expect(ret(() => checkPayloadSign(app('static', null), '{}', 'x'))).toBe(409);
+  });
+
+  it('compares whole signatures: a prefix, an extension or one changed character is wrong', () => {
+    const right = '271BBC3007C1F14D4FE54DAA05D4EC34';
+    for (const wrong of [right.slice(0, -1), `${right}0`, `${right}\u0000`, `0${right.slice(1)}`, right.slice(0, 16)]) {
+      expect(ret(() => checkSign(app('dynamic'), params({ sign: wrong }))), wrong).toBe(409);
+    }
+    expect(ret(() => checkSign(app('static', 'FIXED'), params({ sign: 'FIXE' })))).toBe(409);
+    expect(ret(() => checkSign(app('static', 'FIXED'), params({ sign: 'FIXEDD' })))).toBe(409);
+    expect(ret(() => checkSign(app('static', 'FIXED'), params({ sign: 'fixed' })))).toBe(200);
+  });
+
+  it('dynamic: a wrong signature stays wrong with or without yesapi_allow_origin', () => {
+    expect(ret(() => checkSign(app('dynamic'), params({ yesapi_allow_origin: '1', sign: '271BBC3007C1F14D4FE54DAA05D4EC35' })))).toBe(409);
+  });
+});
+
+describe('checkPayloadSign (GraphQL face)', () => {
+  const app = (signMode: App['signMode'], staticSign: string | null = null): App => ({
+    id: 1,
+    appKey: APP_KEY,
+    appSecret: SECRET,
+    name: 't',
+    signMode,
+    staticSign,
+    authEnabled: true,
+    status: 'active',
+    expiresAt: null,
+    isDemo: false,
+    settings: NO_SETTINGS,
+  });
+  const ok = (fn: () => void) => {
+    try {
+      fn();
+      return true;
+    } catch (err) {
+      expect((err as ProtocolError).ret).toBe(409);
+      return false;
+    }
+  };
+  const body = '{"query":"{ hello }"}';
+
+  it('dynamic: md5 of the payload and the secret, upper-case hex, either case accepted', () => {
+    const sign = payloadSign(body, SECRET);
+    expect(sign).toMatch(/^[0-9A-F]{32}$/);
+    expect(ok(() => checkPayloadSign(app('dynamic'), body, sign))).toBe(true);
+    expect(ok(() => checkPayloadSign(app('dynamic'), body, sign.toLowerCase()))).toBe(true);
+    expect(ok(() => checkPayloadSign(app('dynamic'), `${body} `, sign))).toBe(false);
+    expect(ok(() => checkPayloadSign(app('dynamic'), body, payloadSign(body, 'other')))).toBe(false);
+  });
+
+  it('static: the fixed string; off: anything', () => {
+    expect(ok(() => checkPayloadSign(app('static', 'FIXED'), body, 'FIXED'))).toBe(true);
+    expect(ok(() => checkPayloadSign(app('static', 'FIXED'), body, payloadSign(body, SECRET)))).toBe(false);
+    expect(ok(() => checkPayloadSign(app('off'), body, null))).toBe(true);
+    expect(ok(() => checkPayloadSign(app('off'), body, 'garbage'))).toBe(true);
   });
 });

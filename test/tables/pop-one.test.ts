@@ -3,11 +3,11 @@
  * examples, every order_type, model_uuid's three meanings, check_code, parameter precedence,
  * the err_codes, bad input, and exactly-once under 16 concurrent callers.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ident, sql } from '../../src/db/sql.js';
 import type { Row } from '../../src/db/store.js';
 import { useServer } from '../support/server.js';
-import { storeKinds } from '../support/stores.js';
+import { countStatements, storeKinds } from '../support/stores.js';
 import { defineTable, insertRows, pop } from './support.js';
 
 const kinds = await storeKinds();
@@ -172,13 +172,62 @@ describe.each(kinds)('App.Table.FreePopOne on %s', (kind) => {
     expect([bad.ret, bad.msg]).toEqual([400, '客户端非法请求：model_name只能包含字母、数字和下划线且不能以数字开头, 但现在model_name = "x;drop"']);
   });
 
+  it('runs a pop again after a write conflict, reported under pop_one', async () => {
+    await fresh('conflicted', [{ title: 'a', state: 0 }]);
+    const conflict = kind === 'mysql' ? Object.assign(new Error('Deadlock found'), { errno: 1213 }) : Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    const seen: string[] = [];
+    const off = t.rt.main.onRetry((e) => seen.push(e.path));
+    const real = t.rt.main.transaction.bind(t.rt.main);
+    const spy = vi.spyOn(t.rt.main, 'transaction').mockImplementationOnce(() => Promise.reject(conflict)).mockImplementation(real);
+    try {
+      const env = await pop(t, { model_name: 'conflicted', where_state: '0', data_state: '1', fields: 'title' });
+      expect(env.data).toEqual({ err_code: 0, err_msg: '', data: { title: 'a' } });
+    } finally {
+      spy.mockRestore();
+      off();
+    }
+    expect(seen).toEqual(['pop_one']);
+  });
+
   it('answers err_code 4 for random order over more than 100000 matches', async () => {
     const physical = await fresh('huge', [], ['state:int']);
     await insertRows(t.rt.main, physical, Array.from({ length: 100_001 }, () => ({ state: 0 })));
     const env = await pop(t, { model_name: 'huge', order_type: 3, where_state: '0' });
     expect(env.data).toEqual({ err_code: 4, err_msg: '当前取随机数据已超过100000条，为保证接口服务质量，请缩小条件范围' });
     expect((await pop(t, { model_name: 'huge', order_type: 3, where: '[["id","<=",10]]', fields: 'state' })).data.err_code).toBe(0);
+    // Exactly the limit is served.
+    expect((await pop(t, { model_name: 'huge', order_type: 3, where: '[["id","<=",100000]]', fields: 'state' })).data.err_code).toBe(0);
   }, 60_000);
+
+  it('random order draws every matching row about equally often, whatever the ids', async () => {
+    // Ids 101, 102, 103, 107 with 101 not matching: the pivot falls anywhere in 101…107, so row
+    // 107 (at or after 104…107) is drawn 4 times in 7, row 103 once, row 102 twice (pivot 101 lands on 102).
+    await fresh('drawn', [
+      { id: 101, state: 1 },
+      { id: 102, state: 0 },
+      { id: 103, state: 0 },
+      { id: 107, state: 0 },
+    ], ['state:int']);
+    const counts: Record<string, number> = {};
+    for (let i = 0; i < 350; i++) {
+      const env = await pop(t, { model_name: 'drawn', order_type: 3, where_state: '0', fields: 'id' });
+      const id = (env.data.data as { id: string }).id;
+      counts[id] = (counts[id] ?? 0) + 1;
+    }
+    // Expected 100, 50, 200 of 350; each bound is more than four standard deviations away.
+    expect(Object.keys(counts).sort()).toEqual(['102', '103', '107']);
+    expect(counts['102']).toBeGreaterThan(60);
+    expect(counts['102']).toBeLessThan(140);
+    expect(counts['103']).toBeGreaterThan(20);
+    expect(counts['103']).toBeLessThan(80);
+    expect(counts['107']).toBeGreaterThan(160);
+    expect(counts['107']).toBeLessThan(240);
+    // Nothing matching: the count answers it, with no range read and no pop tried.
+    const { result, statements } = await countStatements(t.rt.main, () => pop(t, { model_name: 'drawn', order_type: 3, where_state: '9' }));
+    expect(result.data.err_code).toBe(3);
+    expect(statements.filter((q) => /COUNT\(\*\)/.test(q))).toHaveLength(1);
+    expect(statements.filter((q) => /MIN\(|UPDATE|ORDER BY/.test(q))).toEqual([]);
+  });
 
   it.each([1, 3])('answers each of 5000 rows exactly once to 16 concurrent callers (order_type %i)', async (orderType) => {
     const name = `coupons${orderType}`;

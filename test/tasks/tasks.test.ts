@@ -4,11 +4,11 @@
  * retries up to the configured attempts, a task whose worker stopped taken up after its lease,
  * and progress that never goes down.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { sql } from '../../src/db/sql.js';
 import { TaskRecords } from '../../src/records/tasks.js';
 import { useServer } from '../support/server.js';
-import { storeKinds } from '../support/stores.js';
+import { countStatements, storeKinds } from '../support/stores.js';
 import { member, session } from '../members/support.js';
 import { insertRows } from '../tables/support.js';
 import { waitForTask } from './support.js';
@@ -141,5 +141,195 @@ describe.each(kinds)('cancelling tasks on %s (no worker in this instance)', (kin
     expect(claim && 'task' in claim && claim.task.id).toBe(queued.data.task_id);
     expect((await t.legacy({ s: 'App.Task.Cancel', task_id: queued.data.task_id as string })).data).toMatchObject({ err_code: 0, status: 'cancelled' });
     expect(await records.heartbeat(queued.data.task_id as string, 'w1', 60_000, 50, { after: null })).toBe(false);
+  });
+});
+
+/**
+ * The task records themselves (src/records/tasks.ts), with no worker in the instance: a claim's
+ * choice and its lease, the attempt cap, and every write of a worker naming its lease.
+ */
+describe.each(kinds)('task records on %s', (kind) => {
+  const t = useServer(kind, { taskConcurrency: 0 });
+  const abandoned = (n: number) => `abandoned after ${n}`;
+  const T0 = new Date('2030-01-01T00:00:00Z');
+  const at = (ms: number) => new Date(T0.getTime() + ms);
+
+  /** Queued tasks with created_at one second apart, in this order; the queue holds nothing else. */
+  async function queue(n: number, records: TaskRecords) {
+    await t.rt.main.execute(sql`DELETE FROM yg_task`);
+    const tasks = [];
+    for (let i = 0; i < n; i++) {
+      const task = await records.create({ appId: t.app.id, ownerUuid: '', kind: 'k', params: { i } });
+      await t.rt.main.execute(sql`UPDATE yg_task SET created_at = ${`2020-01-01 00:00:0${i}`} WHERE id = ${task.id}`);
+      tasks.push(task);
+    }
+    return tasks;
+  }
+  const claimed = (c: Awaited<ReturnType<TaskRecords['claim']>>) => (c && 'task' in c ? c.task : null);
+
+  it('claims the oldest queued task with a lease: running, one more attempt, started now; nothing when the queue is empty', async () => {
+    const records = new TaskRecords(t.rt.main);
+    const [a, b] = await queue(2, records);
+    const first = claimed(await records.claim('w1', 60_000, 3, abandoned, T0));
+    expect(first).toMatchObject({ id: a!.id, status: 'running', attempts: 1, startedAt: '2030-01-01 00:00:00', params: { i: 0 } });
+    expect(await records.find(a!.id)).toMatchObject({ status: 'running', attempts: 1, startedAt: '2030-01-01 00:00:00', finishedAt: null });
+    // The lease runs 60 s: a second claim within it takes the next task, then finds nothing.
+    expect(claimed(await records.claim('w2', 60_000, 3, abandoned, at(59_000)))?.id).toBe(b!.id);
+    expect(await records.claim('w3', 60_000, 3, abandoned, at(59_999))).toBeNull();
+    // At exactly the lease's end it has not lapsed; a second later it has, for the oldest lease first.
+    expect(await records.claim('w3', 60_000, 3, abandoned, at(60_000))).toBeNull();
+    const again = claimed(await records.claim('w3', 60_000, 3, abandoned, at(61_000)));
+    expect(again).toMatchObject({ id: a!.id, attempts: 2, startedAt: '2030-01-01 00:00:00' });
+    // The first worker lost it: none of its writes changes anything.
+    expect(await records.heartbeat(a!.id, 'w1', 60_000, 50)).toBe(false);
+    expect(await records.succeed(a!.id, 'w1', { r: 1 })).toBe(false);
+    expect(await records.fail(a!.id, 'w1', 'e', false)).toBe(false);
+    expect(await records.handBack(a!.id, 'w1')).toBe(false);
+    expect(await records.find(a!.id)).toMatchObject({ status: 'running', attempts: 2, progress: 0, error: null, result: null });
+  });
+
+  it('takes a lapsed lease before an older queued task', async () => {
+    const records = new TaskRecords(t.rt.main);
+    const [older, running] = await queue(2, records);
+    await t.rt.main.execute(sql`UPDATE yg_task SET status = 'running', lease_owner = 'gone', lease_until = '2029-12-31 23:59:59', attempts = 1 WHERE id = ${running!.id}`);
+    expect(claimed(await records.claim('w', 60_000, 3, abandoned, T0))?.id).toBe(running!.id);
+    expect(claimed(await records.claim('w', 60_000, 3, abandoned, T0))?.id).toBe(older!.id);
+  });
+
+  it('fails a task that has had exactly its attempts, with the error abandoned() gives; one attempt short is claimed', async () => {
+    const records = new TaskRecords(t.rt.main);
+    const [a, b] = await queue(2, records);
+    await t.rt.main.execute(sql`UPDATE yg_task SET attempts = 3 WHERE id = ${a!.id}`);
+    await t.rt.main.execute(sql`UPDATE yg_task SET attempts = 2 WHERE id = ${b!.id}`);
+    const gone = await records.claim('w', 60_000, 3, abandoned, T0);
+    expect(gone && 'exhausted' in gone && gone.exhausted.id).toBe(a!.id);
+    expect(await records.find(a!.id)).toMatchObject({ status: 'failed', error: 'abandoned after 3', finishedAt: '2030-01-01 00:00:00', attempts: 3 });
+    expect(claimed(await records.claim('w', 60_000, 3, abandoned, T0))).toMatchObject({ id: b!.id, attempts: 3 });
+  });
+
+  it('a heartbeat renews the lease, raises progress only, saves a checkpoint when given', async () => {
+    const records = new TaskRecords(t.rt.main);
+    const [a] = await queue(1, records);
+    await records.claim('w', 60_000, 3, abandoned);
+    expect(await records.heartbeat(a!.id, 'w', 60_000, 30, { after: 7 })).toBe(true);
+    expect(await records.find(a!.id)).toMatchObject({ progress: 30, checkpoint: { after: 7 } });
+    expect(await records.heartbeat(a!.id, 'w', 60_000)).toBe(true);
+    expect(await records.heartbeat(a!.id, 'w', 60_000, 10)).toBe(true);
+    expect(await records.find(a!.id)).toMatchObject({ progress: 30, checkpoint: { after: 7 } });
+    // The lease now runs an hour from now: a claim half an hour on finds nothing to take.
+    expect(await records.heartbeat(a!.id, 'w', 3_600_000)).toBe(true);
+    expect(await records.claim('x', 60_000, 3, abandoned, new Date(Date.now() + 1_800_000))).toBeNull();
+    // A heartbeat with a lease already over lets the next claim take it.
+    expect(await records.heartbeat(a!.id, 'w', -5_000)).toBe(true);
+    expect(claimed(await records.claim('x', 60_000, 3, abandoned))?.id).toBe(a!.id);
+  });
+
+  it('succeed, fail (for good or to retry) and handBack end the lease as documented', async () => {
+    const records = new TaskRecords(t.rt.main);
+    const [a, b, c, d] = await queue(4, records);
+    for (let i = 0; i < 4; i++) await records.claim('w', 60_000, 3, abandoned);
+    await records.heartbeat(a!.id, 'w', 60_000, 40);
+    expect(await records.succeed(a!.id, 'w', { rows: 2 })).toBe(true);
+    expect(await records.find(a!.id)).toMatchObject({ status: 'succeeded', progress: 100, result: { rows: 2 }, error: null });
+    expect((await records.find(a!.id))!.finishedAt).not.toBeNull();
+    expect(await records.succeed(a!.id, 'w', { rows: 3 })).toBe(false);
+
+    expect(await records.fail(b!.id, 'w', 'broken', false)).toBe(true);
+    expect(await records.find(b!.id)).toMatchObject({ status: 'failed', error: 'broken', attempts: 1 });
+    expect((await records.find(b!.id))!.finishedAt).not.toBeNull();
+
+    expect(await records.fail(c!.id, 'w', 'try again', true)).toBe(true);
+    expect(await records.find(c!.id)).toMatchObject({ status: 'queued', error: 'try again', attempts: 1, finishedAt: null });
+
+    expect(await records.handBack(d!.id, 'w')).toBe(true);
+    expect(await records.find(d!.id)).toMatchObject({ status: 'queued', attempts: 0, finishedAt: null });
+    // Handed back, then claimed again: attempts count the claim once more, from where they were.
+    const next = claimed(await records.claim('w', 60_000, 3, abandoned));
+    expect(next?.id).toBe(c!.id);
+    expect(next?.attempts).toBe(2);
+    expect(claimed(await records.claim('w', 60_000, 3, abandoned))).toMatchObject({ id: d!.id, attempts: 1 });
+    await t.rt.main.execute(sql`UPDATE yg_task SET attempts = 0 WHERE id = ${d!.id}`);
+    expect(await records.handBack(d!.id, 'w')).toBe(true);
+    expect((await records.find(d!.id))!.attempts).toBe(0);
+  });
+
+  it('reads a status it does not know as failed; an id that is no task id asks nothing', async () => {
+    const records = new TaskRecords(t.rt.main);
+    const [a] = await queue(1, records);
+    await t.rt.main.execute(sql`UPDATE yg_task SET status = 'paused' WHERE id = ${a!.id}`);
+    expect((await records.find(a!.id))!.status).toBe('failed');
+    for (const id of ['x', a!.id.toUpperCase(), `${a!.id}0`, a!.id.slice(1)]) {
+      const { result, statements } = await countStatements(t.rt.main, () => records.find(id));
+      expect(result, id).toBeNull();
+      expect(statements, id).toEqual([]);
+    }
+  });
+
+  it('prunes ended tasks finished before a time, oldest first, a batch at a time; tells which ids are unfinished', async () => {
+    const records = new TaskRecords(t.rt.main);
+    const tasks = await queue(6, records);
+    const ids = tasks.map((x) => x.id);
+    const end = async (i: number, status: string, finished: string | null) =>
+      t.rt.main.execute(sql`UPDATE yg_task SET status = ${status}, finished_at = ${finished} WHERE id = ${ids[i]!}`);
+    await end(0, 'succeeded', '2020-01-01 00:00:03');
+    await end(1, 'failed', '2020-01-01 00:00:01');
+    await end(2, 'cancelled', '2020-01-01 00:00:02');
+    await end(3, 'succeeded', '2020-01-01 00:00:05'); // exactly the limit: kept
+    await end(4, 'running', '2020-01-01 00:00:00'); // not ended: kept, whenever it started
+    expect(await records.unfinished([])).toEqual(new Set());
+    expect(await records.unfinished(ids)).toEqual(new Set([ids[4], ids[5]]));
+    expect(await records.pruneEnded('2020-01-01 00:00:05', 2)).toEqual([ids[1], ids[2]]);
+    expect(await records.pruneEnded('2020-01-01 00:00:05', 2)).toEqual([ids[0]]);
+    expect(await records.pruneEnded('2020-01-01 00:00:05', 2)).toEqual([]);
+    const left = await t.rt.main.query<{ id: string }>(sql`SELECT id FROM yg_task ORDER BY created_at`);
+    expect(left.map((r) => r.id)).toEqual([ids[3], ids[4], ids[5]]);
+  });
+
+  it('runs a claim again after a write conflict, reported under task_claim; lists an app’s tasks by owner; finds an app’s key', async () => {
+    const records = new TaskRecords(t.rt.main);
+    const [a] = await queue(1, records);
+    const conflict = kind === 'mysql' ? Object.assign(new Error('Deadlock found'), { errno: 1213 }) : Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    const seen: string[] = [];
+    const off = t.rt.main.onRetry((e) => seen.push(e.path));
+    const real = t.rt.main.transaction.bind(t.rt.main);
+    const spy = vi.spyOn(t.rt.main, 'transaction').mockImplementationOnce(() => Promise.reject(conflict)).mockImplementation(real);
+    try {
+      expect(claimed(await records.claim('w', 60_000, 3, abandoned))?.id).toBe(a!.id);
+    } finally {
+      spy.mockRestore();
+      off();
+    }
+    expect(seen).toEqual(['task_claim']);
+
+    const owner = 'B'.repeat(32);
+    const mine = await records.create({ appId: t.app.id, ownerUuid: owner, kind: 'k', params: {} });
+    const theirs = await records.create({ appId: t.app.id, ownerUuid: 'C'.repeat(32), kind: 'k', params: {} });
+    const ids = async (uuid: string) => (await records.list(t.app.id, uuid, 100)).map((x) => x.id).sort();
+    expect(await ids(owner)).toEqual([a!.id, mine.id].sort());
+    expect(await ids('')).toEqual([a!.id]);
+    expect(await ids('C'.repeat(32))).toEqual([a!.id, theirs.id].sort());
+    expect(await records.list(t.app.id, owner, 1)).toHaveLength(1);
+
+    expect(await records.appKeyOf(t.app.id)).toBe(t.app.appKey);
+    expect(await records.appKeyOf(987_654)).toBeNull();
+  });
+
+  it('12 claimers at once over 30 queued tasks: each task claimed exactly once', async () => {
+    const records = new TaskRecords(t.rt.main);
+    await t.rt.main.execute(sql`DELETE FROM yg_task`);
+    const ids = new Set<string>();
+    for (let i = 0; i < 30; i++) ids.add((await records.create({ appId: t.app.id, ownerUuid: '', kind: 'k', params: {} })).id);
+    const got: string[] = [];
+    await Promise.all(
+      Array.from({ length: 12 }, async (_, w) => {
+        for (;;) {
+          const c = claimed(await records.claim(`w${w}`, 60_000, 3, abandoned));
+          if (!c) return;
+          got.push(c.id);
+        }
+      }),
+    );
+    expect(got.length).toBe(30);
+    expect(new Set(got)).toEqual(ids);
   });
 });

@@ -5,17 +5,44 @@
  * a prepared transfer left by a dead process swept.
  */
 import mysql from 'mysql2/promise';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { md5 } from '../../src/crypto.js';
 import { openStore } from '../../src/db/open.js';
 import { ident, raw, sql } from '../../src/db/sql.js';
-import type { Store } from '../../src/db/store.js';
+import { OutcomeUnknownError, type Store } from '../../src/db/store.js';
+import type { ProtocolError } from '../../src/errors.js';
+import { MAX_AMOUNT, parseAmount } from '../../src/operations/transfer.js';
 import { BASE, signedParams, useServer } from '../support/server.js';
 import { countStatements, freshDatabase, storeKinds, type FreshDatabase } from '../support/stores.js';
 import { createTable } from '../tree/fixtures.js';
 import { balances, createSeedTable, SEED_ANSWER, SEED_PARAMS, TRANSFER, type TransferResult } from './fixtures.js';
 
 const kinds = await storeKinds();
+
+describe('parseAmount', () => {
+  const refusal = (text: string, name?: string) => {
+    try {
+      parseAmount(text, name);
+      return null;
+    } catch (err) {
+      return (err as ProtocolError).message.replace('客户端非法请求：', '');
+    }
+  };
+
+  it('takes 1 through BIGINT’s maximum, signs and blanks around allowed', () => {
+    expect(parseAmount('1')).toBe(1n);
+    expect(parseAmount(' +42 ')).toBe(42n);
+    expect(parseAmount(MAX_AMOUNT.toString())).toBe(2n ** 63n - 1n);
+  });
+
+  it('refuses 0, one past the maximum, blanks and anything but digits, naming the parameter', () => {
+    expect(refusal('0')).toBe('amount应该大于或等于1, 但现在amount = 0');
+    expect(refusal('-0', 'x')).toBe('x应该大于或等于1, 但现在x = 0');
+    expect(refusal((MAX_AMOUNT + 1n).toString())).toBe('amount应该小于等于9223372036854775807, 但现在amount = 9223372036854775808');
+    expect(refusal('  ')).toBe('缺少必要参数amount');
+    for (const bad of ['1 2', 'x1', '1x', '0x10', '1_000', '++1']) expect(refusal(bad), bad).toBe(`amount应该是整数, 但现在amount = ${bad}`);
+  });
+});
 
 const SEED_VARS = { db: 'db_test', table: 'TestTable', accountField: 'id', from: '3', to: '4', amountField: 'quantity', amount: '2' };
 const SEED_BALANCES = { 1: '100', 3: '4', 4: '17', 5: '50' };
@@ -214,6 +241,87 @@ describe.each(kinds)('Transfer over a %s db_mark', (kind) => {
     }
   });
 
+  it('takes every BIGINT account, moves a whole balance, fills a target to exactly BIGINT’s maximum', async () => {
+    const min = '-9223372036854775808';
+    const max = '9223372036854775807';
+    await createTable(setup, 'Edges', { acct: 'BIGINT NOT NULL', amt: 'BIGINT NULL' });
+    await setup.execute(raw(`INSERT INTO Edges (id, acct, amt) VALUES (1, ${min}, 10), (2, ${max}, 9223372036854775797), (3, 0, 5)`));
+    const edges = { model_name: 'Edges', account_field: 'acct', amount_field: 'amt' };
+    expect((await call({ ...edges, from_account: min, to_account: max, amount: '10' })).data).toEqual({
+      err_code: 0,
+      err_msg: '',
+      from_account_amout: 0,
+      to_account_amout: max,
+      amount: 10,
+    });
+    expect((await call({ ...edges, from_account: '0', to_account: max, amount: '1' })).data).toEqual({ err_code: 1, err_msg: '转入后的数量超出了字段的取值范围（表Edges）' });
+    expect((await call({ ...edges, from_account: '0', to_account: '9223372036854775808', amount: '1' })).data).toEqual({ err_code: 20, err_msg: '转入账号不存在' });
+    expect((await call({ ...edges, from_account: '-9223372036854775809', to_account: '0', amount: '1' })).data).toEqual({ err_code: 10, err_msg: '转出账号不存在' });
+    // Too low is named before out of range.
+    expect((await call({ ...edges, from_account: '0', to_account: max, amount: '6' })).data).toEqual({ err_code: 12, err_msg: '转出账号数量不足' });
+    expect(await balances(setup, 'Edges', 'amt')).toEqual({ 1: '0', 2: max, 3: '5' });
+  });
+
+  it('reads no second account once the first one locked is missing', async () => {
+    // Account 2 does not exist and is locked first (2 < 4): the transfer stops there.
+    const { result, statements } = await countStatements(direct, () => call({ from_account: '2', to_account: '4' }));
+    expect(result.data).toEqual({ err_code: 10, err_msg: '转出账号不存在' });
+    expect(statements.filter((q) => /AS ["`]balance["`]/.test(q))).toHaveLength(1);
+  });
+
+  it('locks the lower account first, never reads an account no row can hold, reads nothing for the same account twice', async () => {
+    const locks = async (params: Record<string, string>) => {
+      const seen: string[] = [];
+      const off = direct.onStatement((r) => {
+        if (/AS ["`]balance["`]/.test(r.text)) seen.push(String(r.params[0]));
+      });
+      try {
+        return { data: (await call(params)).data, seen };
+      } finally {
+        off();
+      }
+    };
+    expect(await locks({ from_account: '4', to_account: '3', amount: '1' })).toMatchObject({ data: { err_code: 0 }, seen: ['3', '4'] });
+    expect(await locks({ from_account: '3', to_account: '4', amount: '1' })).toMatchObject({ data: { err_code: 0 }, seen: ['3', '4'] });
+    const dup = { model_name: 'Dup', account_field: 'name', amount_field: 'amt', amount: '1' };
+    expect(await locks({ ...dup, from_account: 'solo', to_account: 'Alice' })).toMatchObject({ data: { err_code: 0 }, seen: ['Alice', 'solo'] });
+    expect(await locks({ ...dup, from_account: 'Alice', to_account: 'solo' })).toMatchObject({ data: { err_code: 0 }, seen: ['Alice', 'solo'] });
+    expect(await locks({ from_account: 'abc', to_account: '4' })).toEqual({ data: { err_code: 10, err_msg: '转出账号不存在' }, seen: ['4'] });
+    expect(await locks({ from_account: '4', to_account: 'abc' })).toEqual({ data: { err_code: 20, err_msg: '转入账号不存在' }, seen: ['4'] });
+    expect(await locks({ from_account: '4', to_account: '99999999999999999999' })).toEqual({ data: { err_code: 20, err_msg: '转入账号不存在' }, seen: ['4'] });
+    expect(await locks({ from_account: 'abc', to_account: 'xyz' })).toEqual({ data: { err_code: 10, err_msg: '转出账号不存在' }, seen: [] });
+    expect(await locks({ from_account: '3', to_account: '+3' })).toEqual({ data: { err_code: 1, err_msg: '转出账号和转入账号不能是同一个账号' }, seen: [] });
+    expect(await seedRows()).toEqual(SEED_BALANCES);
+  });
+
+  it('needs a table whose id is an integer column', async () => {
+    await setup.execute(raw('CREATE TABLE TextId (id VARCHAR(10) PRIMARY KEY, amt INT)'));
+    await setup.execute(raw('CREATE TABLE NoId (acct INT, amt INT)'));
+    expect((await call({ model_name: 'TextId', amount_field: 'amt' })).data).toEqual({ err_code: 1, err_msg: '表TextId需要整数主键id' });
+    expect((await call({ model_name: 'NoId', account_field: 'acct', amount_field: 'amt' })).data).toEqual({ err_code: 1, err_msg: '表NoId需要整数主键id' });
+  });
+
+  it('answers a conflict on every attempt as TRANSFER_BUSY, a lost commit as outcome unknown, any other fault as STATEMENT_FAILED', async () => {
+    const conflict = kind === 'mysql' ? Object.assign(new Error('Deadlock found'), { errno: 1213 }) : Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    const cases: Array<[Error, RegExp, number]> = [
+      [conflict, /^数据库繁忙（死锁或锁等待超时），转账未执行，请稍后重试，错误编号：[0-9a-f-]{36}$/, 8],
+      [new OutcomeUnknownError(), /^转账结果未知（提交时与数据库的连接中断），请核对两个账号的数量，错误编号：[0-9a-f-]{36}$/, 1],
+      [new Error('disk full'), /^查询失败，错误编号：[0-9a-f-]{36}$/, 1],
+    ];
+    for (const [error, message, attempts] of cases) {
+      const spy = vi.spyOn(direct, 'transactionKnownOutcome').mockRejectedValue(error);
+      try {
+        const env = await call({});
+        expect(env.data.err_code, error.message).toBe(1);
+        expect(env.data.err_msg).toMatch(message);
+        expect(spy).toHaveBeenCalledTimes(attempts);
+      } finally {
+        spy.mockRestore();
+      }
+    }
+    expect(await seedRows()).toEqual(SEED_BALANCES);
+  });
+
   it('sends the lower account’s lock first, then the higher, the debit and the credit', async () => {
     await call({});
     const { result, statements } = await countStatements(direct, () => call({ from_account: '4', to_account: '3' }));
@@ -326,5 +434,11 @@ describe.each(kinds)('Transfer over a %s db_mark', (kind) => {
     const loose = { model_name: 'Loose', amount_field: 'amt', to_account: '3', amount: '1' };
     expect((await call({ ...loose, from_account: '1' })).data).toEqual({ err_code: 1, err_msg: '表Loose中账号的amt不是整数' });
     expect((await call({ ...loose, from_account: '2' })).data).toEqual({ err_code: 1, err_msg: '表Loose中账号的amt不是整数' });
+    // An INTEGER column that is no primary key keeps text too: an id that is not an integer is refused.
+    await setup.execute(sql`CREATE TABLE ${ident('LooseId')} (id INTEGER, acct INTEGER, amt INTEGER)`);
+    await setup.execute(raw(`INSERT INTO LooseId (id, acct, amt) VALUES ('a', 1, 5), (2, 2, 5)`));
+    const looseId = { model_name: 'LooseId', account_field: 'acct', amount_field: 'amt', amount: '1' };
+    expect((await call({ ...looseId, from_account: '1', to_account: '2' })).data).toEqual({ err_code: 1, err_msg: '表LooseId需要整数主键id' });
+    expect((await call({ ...looseId, from_account: '2', to_account: '1' })).data).toEqual({ err_code: 1, err_msg: '表LooseId需要整数主键id' });
   });
 });

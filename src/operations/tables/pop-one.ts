@@ -79,13 +79,16 @@ async function randomPivot(ctx: OperationContext, plan: Plan): Promise<number | 
   const [count] = await ctx.main.query<{ n: number | string }>(
     sql`SELECT COUNT(*) AS n FROM (SELECT 1 AS x FROM ${plan.t.from} WHERE ${plan.match}${ctx.main.dialect.limitOffset(RANDOM_MAX + 1, 0)}) m`,
   );
+  // Stryker disable next-line OptionalChaining: COUNT(*) always answers one row
   const n = Number(count?.n ?? 0);
   if (n > RANDOM_MAX) throw businessError('POP_RANDOM_TOO_MANY', { max: RANDOM_MAX });
   if (n === 0) return null;
   const [range] = await ctx.main.query<{ lo: number | string | null; hi: number | string | null }>(
     sql`SELECT MIN(id) AS lo, MAX(id) AS hi FROM ${plan.t.from} WHERE ${allOf([plan.t.scope])}`,
   );
+  // Stryker disable next-line OptionalChaining: MIN/MAX always answer one row
   const lo = Number(range?.lo ?? 0);
+  // Stryker disable next-line OptionalChaining: as above
   const hi = Number(range?.hi ?? 0);
   return lo + Math.floor(Math.random() * (hi - lo + 1));
 }
