@@ -93,7 +93,7 @@ function typeOf(v: RawValue, ctx: Ctx): Ty {
         if (sig.arg === 'number') numeric(a, ctx);
         else argument(v.fn, a, sig.arg, ctx);
       }
-      return sig.result === 'same' ? 'any' : sig.result;
+      return sig.result;
     }
   }
 }
@@ -142,6 +142,7 @@ function value(v: RawValue, want: Ty | null, ctx: Ctx): Sql {
       return ident(v.name);
     case 'literal': {
       if (v.value === null) return raw('NULL');
+      // Stryker disable next-line ConditionalExpression,StringLiteral: want is 'null' only when every literal met is NULL, and NULL returned above
       const t = want === null || want === 'null' ? 'any' : want;
       const bound = coerce(v.value, t);
       if (bound === null) throw wrong(ctx, `${show(v.value)} 不是${TYPE_NAMES[t]}`);

@@ -40,8 +40,13 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map([
   ['MOD', spec('MOD', 2)],
 ]);
 
+/** What a function takes and gives; COALESCE ('same') gives the type its arguments agree on. */
+export type Signature =
+  | { readonly arg: 'same' }
+  | { readonly arg: 'text' | 'number' | 'scalar'; readonly result: 'text' | 'number' };
+
 /** What each function takes and gives, for the compiler's type check. */
-export const SIGNATURES: Readonly<Record<RawFunction, { readonly arg: 'text' | 'number' | 'scalar' | 'same'; readonly result: 'text' | 'number' | 'same' }>> = {
+export const SIGNATURES: Readonly<Record<RawFunction, Signature>> = {
   LENGTH: { arg: 'scalar', result: 'number' },
   LOWER: { arg: 'text', result: 'text' },
   UPPER: { arg: 'text', result: 'text' },
@@ -50,5 +55,5 @@ export const SIGNATURES: Readonly<Record<RawFunction, { readonly arg: 'text' | '
   RTRIM: { arg: 'text', result: 'text' },
   ABS: { arg: 'number', result: 'number' },
   ROUND: { arg: 'number', result: 'number' },
-  COALESCE: { arg: 'same', result: 'same' },
+  COALESCE: { arg: 'same' },
 };

@@ -12,11 +12,13 @@ import { columnOf } from './validate.js';
 const RANDOM = /^RAND(\(\))?$/i;
 
 function term(text: string, paramName: string): OrderTerm {
+  // split() always gives at least one word ('' for a blank term, which is no identifier).
   const words = text.trim().split(/\s+/);
-  const [column, direction = 'ASC', ...rest] = words;
-  if (column !== undefined && RANDOM.test(column) && words.length === 1) return { kind: 'random' };
+  const column = words[0]!;
+  const [, direction = 'ASC', ...rest] = words;
+  if (words.length === 1 && RANDOM.test(column)) return { kind: 'random' };
   const dir = direction.toUpperCase();
-  if (!column || !isIdentifier(column) || rest.length || (dir !== 'ASC' && dir !== 'DESC')) {
+  if (!isIdentifier(column) || rest.length || (dir !== 'ASC' && dir !== 'DESC')) {
     throw refuse('ORDER_TERM_MALFORMED', { param: paramName, term: show(text) });
   }
   return { kind: 'column', column, direction: dir };

@@ -16,15 +16,19 @@ export function scanRaw(text: string): string | null {
   if (text.length > LIMITS.rawLength) return `不能超过${LIMITS.rawLength}个字符`;
   if (CONTROL.test(text)) return '不允许含有控制字符（如NUL）';
   let depth = 0;
+  // Stryker disable next-line EqualityOperator: at i = length the character is undefined and matches nothing
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
+    // Stryker disable next-line ArithmeticOperator: the pairs looked for read the same backwards (--, /* and */), so the previous character finds them too
     const next = text[i + 1];
     if (ch === "'" || ch === '"') {
       const end = stringEnd(text, i);
+      // Stryker disable next-line EqualityOperator: a closing quote is never at index 0
       if (end < 0) return '中的字符串没有结束引号';
       i = end;
     } else if (ch === '`') {
       const end = text.indexOf('`', i + 1);
+      // Stryker disable next-line EqualityOperator: a closing backtick is never at index 0
       if (end < 0 || !isIdentifier(text.slice(i + 1, end))) return '中反引号只能用于普通字段名';
       i = end;
     } else if (ch === '#' || (ch === '-' && next === '-') || (ch === '/' && next === '*') || (ch === '*' && next === '/')) {
@@ -38,16 +42,17 @@ export function scanRaw(text: string): string | null {
   return null;
 }
 
-/** Index of the quote closing the literal opened at `start`, or -1. */
+/**
+ * Index of the quote ending the literal opened at `start`, or -1. A doubled quote inside the
+ * literal ends it and opens the next one at once, which is all the scan needs to know.
+ */
 function stringEnd(text: string, start: number): number {
   const q = text[start];
+  // Stryker disable next-line EqualityOperator: at i = length the character is undefined and matches nothing
   for (let i = start + 1; i < text.length; i++) {
     const ch = text[i];
     if (ch === '\\') i++;
-    else if (ch === q) {
-      if (text[i + 1] === q) i++;
-      else return i;
-    }
+    else if (ch === q) return i;
   }
   return -1;
 }

@@ -58,16 +58,15 @@ export function rawCount(e: RawExpr): number {
   }
 }
 
-function conditionDepth(c: Condition): number {
-  if (c.kind === 'compare') return 1;
-  if (c.kind === 'raw') return rawDepth(c.expr);
-  return 1 + Math.max(0, ...c.items.map(conditionDepth));
+/** A condition other than a group: checkLimits walks groups itself, without recursion. */
+type Leaf = Exclude<Condition, { kind: 'group' }>;
+
+function conditionDepth(c: Leaf): number {
+  return c.kind === 'raw' ? rawDepth(c.expr) : 1;
 }
 
-function conditionCount(c: Condition): number {
-  if (c.kind === 'compare') return 1;
-  if (c.kind === 'raw') return rawCount(c.expr);
-  return c.items.reduce((n, i) => n + conditionCount(i), 0);
+function conditionCount(c: Leaf): number {
+  return c.kind === 'raw' ? rawCount(c.expr) : 1;
 }
 
 /** The limits of LIMITS over a whole Where: condition count, nesting depth, raw length. */

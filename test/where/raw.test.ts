@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileWhere, parseRaw, rawCondition, type Condition } from '../../src/where/index.js';
+import { decodeMysqlString } from '../../src/where/mysql-string.js';
 import { badRequestOf, dialects, golden, items } from './support/fixtures.js';
 
 function raw(text: string) {
@@ -318,5 +319,36 @@ describe('raw condition strings: the shape of what is parsed', () => {
 
   it('names the parameter `where` when none is given', () => {
     expect(badRequestOf(() => parseRaw('id = @x'))).toBe('客户端非法请求：参数where中的条件字符串 "id = @x" 不允许使用变量（@x、@@x）');
+  });
+});
+
+describe('raw condition strings: boundaries and what each refusal names', () => {
+  const refuse = (text: string) => badRequestOf(() => parseRaw(text));
+
+  it('ROUND takes an integer literal as its digits, nothing else (raw-types.test.ts: -30 and 30 pass)', () => {
+    for (const digits of ['31', '-31', '0.5', 'NULL', "'2'", 'qty', '-(qty)', '1 + 1', 'ABS(2)']) {
+      expect(refuse(`ROUND(price, ${digits}) = 1`), digits).toContain('不允许：ROUND的第二个参数只能是-30到30的整数');
+    }
+  });
+
+  it('a fraction is never out of range, however many digits it has; a long integer is', () => {
+    expect(sqlite('id = 12345678901234567890.5')).toEqual(['"id" = ?', [12345678901234567000]]);
+    expect(sqlite('id = 9007199254740991')).toEqual(['"id" = ?', [9007199254740991]]);
+    expect(refuse('id = 9007199254740993')).toContain('不允许：数字 "9007199254740993" 超出范围');
+  });
+
+  it('IN takes a list in parentheses only', () => {
+    expect(refuse('id IN name')).toContain('不允许：列表只能是括号中的值列表');
+  });
+
+  it('names a syntax element it has no name for', () => {
+    expect(refuse('id = *')).toMatch(/不允许：语法成分 "/);
+  });
+
+  it('decodes a string body on its own: a lone quote and a trailing backslash stay as written', () => {
+    expect(decodeMysqlString("it's", "'")).toBe("it's");
+    expect(decodeMysqlString('say "hi"', '"')).toBe('say "hi"');
+    expect(decodeMysqlString('a\\', "'")).toBe('a\\');
+    expect(decodeMysqlString('\\n\\', "'")).toBe('\n\\');
   });
 });
