@@ -333,6 +333,8 @@ function value(v: unknown): RawValue {
     case 'function':
       return call(node);
     default:
+      // The parser gives `*` (as in `id = *` or `LOWER(*)`) as a node without a type.
+      if (node.type === undefined && (node as { expr?: { column?: unknown } }).expr?.column === '*') return refuse('通配符 *');
       return refuse(REFUSED_TYPES[String(node.type)] ?? `语法成分 ${show(String(node.type))}`);
   }
 }

@@ -341,8 +341,9 @@ describe('raw condition strings: boundaries and what each refusal names', () => 
     expect(refuse('id IN name')).toContain('不允许：列表只能是括号中的值列表');
   });
 
-  it('names a syntax element it has no name for', () => {
-    expect(refuse('id = *')).toMatch(/不允许：语法成分 "/);
+  it('names the wildcard * where a value belongs', () => {
+    expect(refuse('id = *')).toMatch(/不允许：通配符 \*$/);
+    expect(refuse('LOWER(*) = 1')).toMatch(/不允许：通配符 \*$/);
   });
 
   it('decodes a string body on its own: a lone quote and a trailing backslash stay as written', () => {
