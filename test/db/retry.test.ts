@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { backoffMs, CONFLICT_RETRY, retryConflicts, type RetryEvent } from '../../src/db/retry.js';
 import { sql } from '../../src/db/sql.js';
-import { storeKinds, useStore } from '../support/stores.js';
+import { conflictError, storeKinds, useStore } from '../support/stores.js';
 
 const kinds = await storeKinds();
 
@@ -29,7 +29,7 @@ describe('backoffMs', () => {
 
 describe.each(kinds)('retryConflicts on %s', (kind) => {
   const db = useStore(kind);
-  const conflict = kind === 'mysql' ? Object.assign(new Error('Deadlock found'), { errno: 1213 }) : Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+  const conflict = conflictError(kind);
 
   it('runs again after a conflict, telling the listeners, and answers the result', async () => {
     const seen: RetryEvent[] = [];

@@ -46,20 +46,22 @@ describe('dynamic signature: the test vectors of docs/PROTOCOL.md §2', () => {
   });
 });
 
+/** An app of the sign mode, with the test's key and secret. */
+const app = (signMode: App['signMode'], staticSign: string | null = null): App => ({
+  id: 1,
+  appKey: APP_KEY,
+  appSecret: SECRET,
+  name: 't',
+  signMode,
+  staticSign,
+  authEnabled: true,
+  status: 'active',
+  expiresAt: null,
+  isDemo: false,
+  settings: NO_SETTINGS,
+});
+
 describe('checkSign', () => {
-  const app = (signMode: App['signMode'], staticSign: string | null = null): App => ({
-    id: 1,
-    appKey: APP_KEY,
-    appSecret: SECRET,
-    name: 't',
-    signMode,
-    staticSign,
-    authEnabled: true,
-    status: 'active',
-    expiresAt: null,
-    isDemo: false,
-    settings: NO_SETTINGS,
-  });
   const params = (extra: Record<string, string>) => new Map(Object.entries({ s: 'App.Hello.World', name: 'dogstar', app_key: APP_KEY, ...extra }));
   const ret = (fn: () => void) => {
     try {
@@ -132,19 +134,6 @@ describe('checkSign', () => {
 });
 
 describe('checkPayloadSign (GraphQL face)', () => {
-  const app = (signMode: App['signMode'], staticSign: string | null = null): App => ({
-    id: 1,
-    appKey: APP_KEY,
-    appSecret: SECRET,
-    name: 't',
-    signMode,
-    staticSign,
-    authEnabled: true,
-    status: 'active',
-    expiresAt: null,
-    isDemo: false,
-    settings: NO_SETTINGS,
-  });
   const ok = (fn: () => void) => {
     try {
       fn();

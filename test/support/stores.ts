@@ -104,3 +104,8 @@ export async function countStatements<T>(store: Store, fn: () => Promise<T>): Pr
     off();
   }
 }
+
+/** The error the engine's driver raises for a lost write conflict (a deadlock; SQLite's busy). */
+export function conflictError(kind: StoreKind): Error {
+  return kind === 'mysql' ? Object.assign(new Error('Deadlock found'), { errno: 1213 }) : Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+}

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ident, sql } from '../../src/db/sql.js';
 import type { Row } from '../../src/db/store.js';
 import { useServer } from '../support/server.js';
-import { countStatements, storeKinds } from '../support/stores.js';
+import { conflictError, countStatements, storeKinds } from '../support/stores.js';
 import { defineTable, insertRows, pop } from './support.js';
 
 const kinds = await storeKinds();
@@ -174,7 +174,7 @@ describe.each(kinds)('App.Table.FreePopOne on %s', (kind) => {
 
   it('runs a pop again after a write conflict, reported under pop_one', async () => {
     await fresh('conflicted', [{ title: 'a', state: 0 }]);
-    const conflict = kind === 'mysql' ? Object.assign(new Error('Deadlock found'), { errno: 1213 }) : Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    const conflict = conflictError(kind);
     const seen: string[] = [];
     const off = t.rt.main.onRetry((e) => seen.push(e.path));
     const real = t.rt.main.transaction.bind(t.rt.main);

@@ -8,7 +8,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { sql } from '../../src/db/sql.js';
 import { TaskRecords } from '../../src/records/tasks.js';
 import { useServer } from '../support/server.js';
-import { countStatements, storeKinds } from '../support/stores.js';
+import { conflictError, countStatements, storeKinds } from '../support/stores.js';
 import { member, session } from '../members/support.js';
 import { insertRows } from '../tables/support.js';
 import { waitForTask } from './support.js';
@@ -288,7 +288,7 @@ describe.each(kinds)('task records on %s', (kind) => {
   it('runs a claim again after a write conflict, reported under task_claim; lists an app’s tasks by owner; finds an app’s key', async () => {
     const records = new TaskRecords(t.rt.main);
     const [a] = await queue(1, records);
-    const conflict = kind === 'mysql' ? Object.assign(new Error('Deadlock found'), { errno: 1213 }) : Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    const conflict = conflictError(kind);
     const seen: string[] = [];
     const off = t.rt.main.onRetry((e) => seen.push(e.path));
     const real = t.rt.main.transaction.bind(t.rt.main);

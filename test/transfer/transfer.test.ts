@@ -13,7 +13,7 @@ import { OutcomeUnknownError, type Store } from '../../src/db/store.js';
 import type { ProtocolError } from '../../src/errors.js';
 import { MAX_AMOUNT, parseAmount } from '../../src/operations/transfer.js';
 import { BASE, signedParams, useServer } from '../support/server.js';
-import { countStatements, freshDatabase, storeKinds, type FreshDatabase } from '../support/stores.js';
+import { conflictError, countStatements, freshDatabase, type FreshDatabase, storeKinds } from '../support/stores.js';
 import { createTable } from '../tree/fixtures.js';
 import { balances, createSeedTable, SEED_ANSWER, SEED_PARAMS, TRANSFER, type TransferResult } from './fixtures.js';
 
@@ -302,7 +302,7 @@ describe.each(kinds)('Transfer over a %s db_mark', (kind) => {
   });
 
   it('answers a conflict on every attempt as TRANSFER_BUSY, a lost commit as outcome unknown, any other fault as STATEMENT_FAILED', async () => {
-    const conflict = kind === 'mysql' ? Object.assign(new Error('Deadlock found'), { errno: 1213 }) : Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    const conflict = conflictError(kind);
     const cases: Array<[Error, RegExp, number]> = [
       [conflict, /^数据库繁忙（死锁或锁等待超时），转账未执行，请稍后重试，错误编号：[0-9a-f-]{36}$/, 8],
       [new OutcomeUnknownError(), /^转账结果未知（提交时与数据库的连接中断），请核对两个账号的数量，错误编号：[0-9a-f-]{36}$/, 1],
