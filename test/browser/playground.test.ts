@@ -33,6 +33,9 @@ async function run(page: Page, query: string, options: { prettify?: boolean; mar
     await page.keyboard.press('ControlOrMeta+Home');
   }
   const marker = options.marker ?? JSON.stringify(query).slice(1, -1);
+  // GraphiQL saves the editor's text to its tab state a moment after typing, and its history
+  // records the tab's text when a query runs: as a user does, wait for it before running.
+  await page.waitForFunction((text) => (localStorage.getItem('graphiql:query') ?? '').includes(text), options.marker ?? query);
   const sent = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/graphql') && (r.postData() ?? '').includes(marker));
   await page.click('.graphiql-execute-button');
   return sent;
