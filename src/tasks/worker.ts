@@ -6,10 +6,10 @@
  * pass; another instance then takes the task up from its last checkpoint. A run that fails is
  * retried until it has run `taskAttempts` times; a refusal or business failure (the table is gone,
  * the app was disabled or expired after the task was queued) fails the task at once, with its
- * message. `close()` (runtime close, SIGTERM) stops claiming,
- * lets running tasks reach their next checkpoint and hands them back to the queue. A started
- * worker also runs the cleaner (src/tasks/cleaner.ts): expired export files, orphaned part
- * files and old ended tasks are deleted hourly.
+ * message. `close()` (runtime close, SIGTERM) stops claiming, lets running tasks reach their
+ * next checkpoint and hands them back to the queue. A started worker also runs the cleaner
+ * (src/tasks/cleaner.ts): expired export files, orphaned part files and old ended tasks are
+ * deleted hourly. Each claim, checkpoint and end is told to progress streams (`taskChanges`).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
