@@ -9,7 +9,8 @@ import { columnOf } from './validate.js';
 /** The named columns in order, without repeats; null when absent, empty or `*` (every column). */
 export function parseSelect(text: string | undefined, paramName = 'select'): string[] | null {
   const t = (text ?? '').trim();
-  if (t === '' || t === '*') return null;
+  // Nothing (or only commas) falls through to an empty list: null below.
+  if (t === '*') return null;
   const names = t
     .split(',')
     .map((n) => n.trim())

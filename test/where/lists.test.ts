@@ -92,6 +92,8 @@ describe('order', () => {
 describe('select', () => {
   it('parses comma-separated names; absent, empty and * mean every column', () => {
     expect(parseSelect('id,uuid')).toEqual(['id', 'uuid']);
+    // `*` (or nothing) is every column.
+    for (const all of ['*', ' * ', '', '  ', undefined]) expect(parseSelect(all), String(all)).toBeNull();
     expect(parseSelect(' id , name ,, id ')).toEqual(['id', 'name']);
     expect(parseSelect(undefined)).toBeNull();
     expect(parseSelect('')).toBeNull();

@@ -352,4 +352,9 @@ describe('raw condition strings: boundaries and what each refusal names', () => 
     expect(decodeMysqlString('a\\', "'")).toBe('a\\');
     expect(decodeMysqlString('\\n\\', "'")).toBe('\n\\');
   });
+
+  it('decodes every backslash escape MySQL knows, and keeps the backslash of \\% and \\_ for LIKE', () => {
+    expect(decodeMysqlString('a\\0b\\bc\\nd\\re\\tf\\Zg', "'")).toBe('a\0b\bc\nd\re\tf\x1ag');
+    expect(decodeMysqlString('50\\% \\_x \\q \\\\', "'")).toBe('50\\% \\_x q \\');
+  });
 });
