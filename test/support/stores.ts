@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, vi } from 'vitest';
 import { openStore } from '../../src/db/open.js';
 import type { Store } from '../../src/db/store.js';
 
@@ -108,4 +108,21 @@ export async function countStatements<T>(store: Store, fn: () => Promise<T>): Pr
 /** The error the engine's driver raises for a lost write conflict (a deadlock; SQLite's busy). */
 export function conflictError(kind: StoreKind): Error {
   return kind === 'mysql' ? Object.assign(new Error('Deadlock found'), { errno: 1213 }) : Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+}
+
+/**
+ * Runs `fn` while the store's next transaction fails with the engine's conflict error (the ones
+ * after it run as usual); answers `fn`'s result and the paths of the retries the store reported.
+ */
+export async function withOneConflict<T>(store: Store, kind: StoreKind, fn: () => Promise<T>): Promise<{ result: T; retried: string[] }> {
+  const retried: string[] = [];
+  const off = store.onRetry((e) => retried.push(e.path));
+  const real = store.transaction.bind(store);
+  const spy = vi.spyOn(store, 'transaction').mockImplementationOnce(() => Promise.reject(conflictError(kind))).mockImplementation(real);
+  try {
+    return { result: await fn(), retried };
+  } finally {
+    spy.mockRestore();
+    off();
+  }
 }

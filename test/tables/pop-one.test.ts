@@ -3,11 +3,11 @@
  * examples, every order_type, model_uuid's three meanings, check_code, parameter precedence,
  * the err_codes, bad input, and exactly-once under 16 concurrent callers.
  */
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ident, sql } from '../../src/db/sql.js';
 import type { Row } from '../../src/db/store.js';
 import { useServer } from '../support/server.js';
-import { conflictError, countStatements, storeKinds } from '../support/stores.js';
+import { countStatements, storeKinds, withOneConflict } from '../support/stores.js';
 import { defineTable, insertRows, pop } from './support.js';
 
 const kinds = await storeKinds();
@@ -174,19 +174,9 @@ describe.each(kinds)('App.Table.FreePopOne on %s', (kind) => {
 
   it('runs a pop again after a write conflict, reported under pop_one', async () => {
     await fresh('conflicted', [{ title: 'a', state: 0 }]);
-    const conflict = conflictError(kind);
-    const seen: string[] = [];
-    const off = t.rt.main.onRetry((e) => seen.push(e.path));
-    const real = t.rt.main.transaction.bind(t.rt.main);
-    const spy = vi.spyOn(t.rt.main, 'transaction').mockImplementationOnce(() => Promise.reject(conflict)).mockImplementation(real);
-    try {
-      const env = await pop(t, { model_name: 'conflicted', where_state: '0', data_state: '1', fields: 'title' });
-      expect(env.data).toEqual({ err_code: 0, err_msg: '', data: { title: 'a' } });
-    } finally {
-      spy.mockRestore();
-      off();
-    }
-    expect(seen).toEqual(['pop_one']);
+    const { result: env, retried } = await withOneConflict(t.rt.main, kind, () => pop(t, { model_name: 'conflicted', where_state: '0', data_state: '1', fields: 'title' }));
+    expect(env.data).toEqual({ err_code: 0, err_msg: '', data: { title: 'a' } });
+    expect(retried).toEqual(['pop_one']);
   });
 
   it('answers err_code 4 for random order over more than 100000 matches', async () => {

@@ -4,11 +4,11 @@
  * retries up to the configured attempts, a task whose worker stopped taken up after its lease,
  * and progress that never goes down.
  */
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from '../../src/db/sql.js';
 import { TaskRecords } from '../../src/records/tasks.js';
 import { useServer } from '../support/server.js';
-import { conflictError, countStatements, storeKinds } from '../support/stores.js';
+import { countStatements, storeKinds, withOneConflict } from '../support/stores.js';
 import { member, session } from '../members/support.js';
 import { insertRows } from '../tables/support.js';
 import { waitForTask } from './support.js';
@@ -288,18 +288,9 @@ describe.each(kinds)('task records on %s', (kind) => {
   it('runs a claim again after a write conflict, reported under task_claim; lists an app’s tasks by owner; finds an app’s key', async () => {
     const records = new TaskRecords(t.rt.main);
     const [a] = await queue(1, records);
-    const conflict = conflictError(kind);
-    const seen: string[] = [];
-    const off = t.rt.main.onRetry((e) => seen.push(e.path));
-    const real = t.rt.main.transaction.bind(t.rt.main);
-    const spy = vi.spyOn(t.rt.main, 'transaction').mockImplementationOnce(() => Promise.reject(conflict)).mockImplementation(real);
-    try {
-      expect(claimed(await records.claim('w', 60_000, 3, abandoned))?.id).toBe(a!.id);
-    } finally {
-      spy.mockRestore();
-      off();
-    }
-    expect(seen).toEqual(['task_claim']);
+    const { result: claim, retried } = await withOneConflict(t.rt.main, kind, () => records.claim('w', 60_000, 3, abandoned));
+    expect(claimed(claim)?.id).toBe(a!.id);
+    expect(retried).toEqual(['task_claim']);
 
     const owner = 'B'.repeat(32);
     const mine = await records.create({ appId: t.app.id, ownerUuid: owner, kind: 'k', params: {} });
