@@ -21,6 +21,7 @@ import { checkPayloadSign } from '../guards/sign.js';
 import type { Runtime } from '../runtime.js';
 import type { GraphQLContext } from './context.js';
 import type { HeaderReader } from './post.js';
+import { documentFragments, fieldsOf } from './selections.js';
 
 /** What the signed payload says for the replay window: `extensions.time` and the signature. */
 function signedTime(payload: string, isGet: boolean): string | undefined {
@@ -83,18 +84,8 @@ function operationOf(document: DocumentNode, operationName?: string | null): Ope
 }
 
 /** The root field names of a selection set, through inline fragments and fragment spreads. */
-function rootFieldNames(document: DocumentNode, set: SelectionSetNode, seen = new Set<string>()): string[] {
-  const names: string[] = [];
-  for (const s of set.selections) {
-    if (s.kind === Kind.FIELD) names.push(s.name.value);
-    else if (s.kind === Kind.INLINE_FRAGMENT) names.push(...rootFieldNames(document, s.selectionSet, seen));
-    else if (!seen.has(s.name.value)) {
-      seen.add(s.name.value);
-      const fragment = document.definitions.find((d) => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === s.name.value);
-      if (fragment?.kind === Kind.FRAGMENT_DEFINITION) names.push(...rootFieldNames(document, fragment.selectionSet, seen));
-    }
-  }
-  return names;
+function rootFieldNames(document: DocumentNode, set: SelectionSetNode): string[] {
+  return fieldsOf(documentFragments(document), set).map((f) => f.name.value);
 }
 
 /** True when every root field of the operation is introspection (`__schema`, `__type`, `__typename`). */

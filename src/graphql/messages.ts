@@ -22,6 +22,7 @@ import { argsOf, defaultOf } from './args.js';
 import { builder } from './builder.js';
 import { BusinessError } from './business-error.js';
 import { opOf } from './context.js';
+import { selectsBelow } from './selections.js';
 
 interface CommentParent {
   readonly message: Message;
@@ -105,7 +106,11 @@ builder.queryField('messages', (t) =>
       },
       argsOf(pageInput),
     ),
-    resolve: async (_root, args, ctx) => ({ messages: await openMessages(opOf(ctx)), query: { ...args, key: args.key ?? undefined } }),
+    // Every column only when some comment's `extra` may want one; else just what Comment's fields read.
+    resolve: async (_root, args, ctx, info) => ({
+      messages: await openMessages(opOf(ctx), selectsBelow(info, 'extra') ? 'all' : []),
+      query: { ...args, key: args.key ?? undefined },
+    }),
   }),
 );
 

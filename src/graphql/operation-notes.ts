@@ -5,10 +5,11 @@
  * messages`, or `query (several)` for several root fields), and its ret: the refusal's, 500 for a
  * masked fault, else 200. A GraphQL business failure is a typed result, so no err_code is noted.
  */
-import { getOperationAST, Kind, type DocumentNode, type ExecutionResult, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { getOperationAST, type DocumentNode, type ExecutionResult, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { AccessNote, OperationNote } from '../http/access-log.js';
 import type { GraphQLContext } from './context.js';
+import { documentFragments, fieldsOf } from './selections.js';
 
 /** What the server passes to yoga besides the guard: the note of the request. */
 interface NotedContext {
@@ -18,20 +19,9 @@ interface NotedContext {
 
 const NAME = /^[_A-Za-z][_0-9A-Za-z]{0,127}$/;
 
-/** Root field names, through inline fragments and fragment spreads, `__typename` aside. */
-function rootFields(document: DocumentNode, set: SelectionSetNode, seen = new Set<string>()): string[] {
-  const names: string[] = [];
-  for (const s of set.selections) {
-    if (s.kind === Kind.FIELD) {
-      if (s.name.value !== '__typename') names.push(s.name.value);
-    } else if (s.kind === Kind.INLINE_FRAGMENT) names.push(...rootFields(document, s.selectionSet, seen));
-    else if (!seen.has(s.name.value)) {
-      seen.add(s.name.value);
-      const fragment = document.definitions.find((d) => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === s.name.value);
-      if (fragment?.kind === Kind.FRAGMENT_DEFINITION) names.push(...rootFields(document, fragment.selectionSet, seen));
-    }
-  }
-  return [...new Set(names)];
+/** Root field names, through inline fragments and fragment spreads, `__typename` aside, each once. */
+function rootFields(document: DocumentNode, set: SelectionSetNode): string[] {
+  return [...new Set(fieldsOf(documentFragments(document), set).map((f) => f.name.value))].filter((name) => name !== '__typename');
 }
 
 function describe(document: DocumentNode, op: OperationDefinitionNode): Pick<OperationNote, 'service' | 'label'> {

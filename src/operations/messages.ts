@@ -9,6 +9,9 @@
  * `messages.children`, keyed by parent id, so every parent of a level is asked for in one
  * `message_pid IN (…)`. Both faces read children through that loader.
  *
+ * A read selects the columns every `Message` holds (MESSAGE_COLUMNS) and only the extra columns
+ * its caller names: a page of 100 comments otherwise parses 200 DATETIMEs nobody answers.
+ *
  * Times are written as 'YYYY-MM-DD HH:MM:SS' in UTC.
  */
 import DataLoader from 'dataloader';
@@ -51,6 +54,12 @@ export const postInput = z.object({
   parentId: int({ min: 0 }).default(0),
 });
 
+/** The columns every Message is read with; `values` holds these plus the extras asked for. */
+const MESSAGE_COLUMNS: ReadonlySet<string> = new Set(['id', 'uuid', 'message_key', 'message_nickname', 'message_content', 'message_pid', 'message_post_time']);
+
+/** What a read selects beside MESSAGE_COLUMNS: the named extra columns, or every column. */
+export type MessageColumns = readonly string[] | 'all';
+
 export interface Message {
   readonly id: number;
   readonly parentId: number;
@@ -61,8 +70,9 @@ export interface Message {
   /** The member who wrote it, '' for a guest. */
   readonly uuid: string;
   /**
-   * Every column but app_id, as the legacy face answers it: integer columns as numbers, others
-   * as text. A message just posted holds only the columns yesgraph wrote; `find` reads the rest.
+   * The columns read (MESSAGE_COLUMNS and the extras of `openMessages`; never app_id), as the
+   * legacy face answers them: integer columns as numbers, others as text. A message just posted
+   * holds only the columns yesgraph wrote; `find` reads the rest.
    */
   readonly values: Readonly<Record<string, unknown>>;
 }
@@ -99,26 +109,29 @@ function orderBy(order: MessageOrder): Sql {
   return order === 'newest' ? raw(' ORDER BY message_post_time DESC, id DESC') : raw(' ORDER BY message_post_time ASC, id ASC');
 }
 
-export async function openMessages(ctx: OperationContext): Promise<Messages> {
+/** The messages of the calling app, each read with MESSAGE_COLUMNS and `extra` (names not in the table are ignored). */
+export async function openMessages(ctx: OperationContext, extra: MessageColumns = 'all'): Promise<Messages> {
   const table = await ctx.main.columns(TABLE);
   if (!table) throw new Error(`table ${TABLE} is missing: the migrations have not run`);
   const columns = tableInfo(TABLE, table.columns.filter((c) => c.name !== 'app_id' && isIdentifier(c.name)));
-  const select = sql`SELECT ${join(columns.columns.map((c) => ident(c.name)))} FROM ${ident(TABLE)} WHERE app_id = ${ctx.app.id}`;
+  const read = columns.columns.filter((c) => extra === 'all' || MESSAGE_COLUMNS.has(c.name) || extra.includes(c.name));
+  const select = sql`SELECT ${join(read.map((c) => ident(c.name)))} FROM ${ident(TABLE)} WHERE app_id = ${ctx.app.id}`;
   const { dialect } = ctx.main;
   // MySQL ignores trailing spaces when comparing VARCHARs, even under a binary collation; LIKE
   // does not, so the pair matches the key exactly on every engine and `=` still uses the index.
   const keyIs = (key: string) => sql` AND message_key = ${key} AND message_key LIKE ${dialect.escapeLike(key)}${dialect.likeEscapeClause}`;
   const topLevel = (key: string | undefined) => sql` AND message_pid = 0${key === undefined ? empty : keyIs(key)}`;
-  const read = async (q: Sql) => (await ctx.main.query(q)).map((row) => toMessage(row, columns.columns));
+  const rows = async (q: Sql) => (await ctx.main.query(q)).map((row) => toMessage(row, read));
 
+  // One loader per column set, so reads of two selections in one request do not share rows.
   const loader = ctx.loader(
-    'messages.children',
+    `messages.children:${read.map((c) => c.name).join(',')}`,
     () =>
       new DataLoader<number, Message[]>(
         async (parentIds) => {
-          const rows = await read(sql`${select} AND message_pid IN (${inList(parentIds)})${orderBy('oldest')}`);
+          const children = await rows(sql`${select} AND message_pid IN (${inList(parentIds)})${orderBy('oldest')}`);
           const byParent = new Map<number, Message[]>(parentIds.map((id) => [id, []]));
-          for (const m of rows) byParent.get(m.parentId)?.push(m);
+          for (const m of children) byParent.get(m.parentId)?.push(m);
           return parentIds.map((id) => byParent.get(id)!);
         },
         // One parameter is the app id.
@@ -128,7 +141,7 @@ export async function openMessages(ctx: OperationContext): Promise<Messages> {
 
   return {
     columns,
-    page: (q) => read(sql`${select}${topLevel(q.key)}${orderBy(q.order)}${dialect.limitOffset(q.perpage, (q.page - 1) * q.perpage)}`),
+    page: (q) => rows(sql`${select}${topLevel(q.key)}${orderBy(q.order)}${dialect.limitOffset(q.perpage, (q.page - 1) * q.perpage)}`),
     async total(key) {
       const [row] = await ctx.main.query<{ n: number | string }>(sql`SELECT COUNT(*) AS n FROM ${ident(TABLE)} WHERE app_id = ${ctx.app.id}${topLevel(key)}`);
       return Number(row?.n ?? 0);
@@ -138,7 +151,7 @@ export async function openMessages(ctx: OperationContext): Promise<Messages> {
       return order === 'newest' ? [...oldestFirst].reverse() : oldestFirst;
     },
     async find(id) {
-      const [m] = await read(sql`${select} AND id = ${id}`);
+      const [m] = await rows(sql`${select} AND id = ${id}`);
       return m;
     },
   };
@@ -157,7 +170,7 @@ export interface ShowInput extends PageQuery {
 
 /** App.Market_Message.Show: one page of top-level messages, each with its whole thread. */
 export async function showMessages(ctx: OperationContext, input: ShowInput): Promise<{ total: number; items: ThreadNode[] }> {
-  const messages = await openMessages(ctx);
+  const messages = await openMessages(ctx, input.moreSelect ?? []);
   if (input.moreSelect) checkColumns([...input.moreSelect], messages.columns, 'more_select');
   const thread = async (message: Message, level: number): Promise<ThreadNode> => {
     if (level === THREAD_DEPTH) return { message };

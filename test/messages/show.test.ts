@@ -130,6 +130,33 @@ describe.each(kinds)('App.Market_Message.Show on %s', (kind) => {
       expect(items.flatMap((i) => i.children.flatMap((c) => c.children))).toHaveLength(200);
     });
 
+    it('read only the columns answered: more_select’s on the legacy face, every column on GraphQL only when `extra` is selected', async () => {
+      const selects = (statements: string[]) => statements.filter((s) => /message_pid IN|LIMIT/.test(s));
+      const legacy = await warmCount(t.rt.main, () => show(t, { message_key: BIG_KEY, perpage: 3, more_select: 'add_time' }));
+      expect(selects(legacy.statements)).toHaveLength(3);
+      for (const s of selects(legacy.statements)) {
+        expect(s).toContain('add_time');
+        expect(s).not.toMatch(/update_time|ext_data/);
+      }
+      const first = (legacy.result.data as { items: LegacyItem[] }).items[0];
+      expect(first).toHaveProperty('add_time');
+      expect(first).not.toHaveProperty('update_time');
+
+      const plain = await warmCount(t.rt.main, () => thread({ key: BIG_KEY, perpage: 3 }));
+      for (const s of selects(plain.statements)) expect(s).not.toMatch(/add_time|update_time|ext_data/);
+
+      // `extra` in a fragment three levels down: still one statement per level, none per comment.
+      const withExtra = await warmCount(t.rt.main, () =>
+        t.graphql<{ messages: { items: Array<{ children: Array<{ children: Array<{ at: string }> }> }> } }>(
+          `fragment Leaf on Comment { at: extra(column: "update_time") }
+           { messages(key: "${BIG_KEY}", perpage: 3) { items { id children { id children { ...Leaf } } } } }`,
+        ),
+      );
+      expect(withExtra.statements).toHaveLength(3);
+      for (const s of selects(withExtra.statements)) expect(s).toMatch(/update_time/);
+      expect(withExtra.result.data!.messages.items[0]!.children[0]!.children[0]!.at).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    });
+
     it('skip the count when GraphQL does not ask for total', async () => {
       const { statements } = await warmCount(t.rt.main, () => t.graphql(`{ messages(key: "${BIG_KEY}", perpage: 3) { items { id } } }`));
       expect(statements).toHaveLength(1);
