@@ -14,8 +14,9 @@
  *   npm run bench -- --soak 300   then 300 s of Show at 16 connections, RSS sampled
  *   npm run bench -- --only Show --store mysql --face graphql --profile
  *                                 one operation, one store, one face (beside bare), with a V8
- *                                 CPU profile of yesgraph written to bench/results/profiles/
- *                                 (open it in Chrome DevTools)
+ *                                 CPU profile of yesgraph written to bench/results/profiles/ and
+ *                                 one of the bare server to bench/results/profiles/bare/ (open
+ *                                 them in Chrome DevTools)
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -124,7 +125,7 @@ function startYesgraph(port: number, databaseUrl: string): ChildProcess {
 
 function startBare(port: number, main: string, owner: string, app: App): Promise<ChildProcess> {
   const child = fork('bench/throughput/bare-server.ts', [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...(args.profile ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles/bare'] : [])],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     env: { ...process.env, BARE_PORT: String(port), BARE_MAIN: main, BARE_OWNER: owner, BARE_APP_ID: String(app.id), BARE_SECRET: app.appSecret },
   });
