@@ -44,6 +44,14 @@ interface Outcome {
   service?: string;
 }
 
+/** `msg` of an accepted call, rendered once per service (a fixed set: the server's own names). */
+const acceptedMessages = new Map<string, string>();
+function acceptedMessage(service: string): string {
+  let msg = acceptedMessages.get(service);
+  if (msg === undefined) acceptedMessages.set(service, (msg = message('CALL_ACCEPTED', { service })));
+  return msg;
+}
+
 export function createLegacyHandler(rt: Runtime) {
   /** One call through the guard chain (src/guards/chain.ts) to its service. */
   async function call(params: Params, request: LegacyRequest, ip: string | null): Promise<Outcome> {
@@ -65,7 +73,7 @@ export function createLegacyHandler(rt: Runtime) {
       app = admitted.app;
       member = await rt.guards.enter(admitted, [service.name], service.session);
       const result = await service.run(rt.context(app, member), input, params);
-      return { ret: 200, data: { err_code: 0, err_msg: '', ...result }, msg: message('CALL_ACCEPTED', { service: service.name }), app, member, service: service.name };
+      return { ret: 200, data: { err_code: 0, err_msg: '', ...result }, msg: acceptedMessage(service.name), app, member, service: service.name };
     } catch (err) {
       if (err instanceof BusinessError) {
         return { ret: 200, data: { err_code: err.code, err_msg: err.message }, msg: err.message, app, member };

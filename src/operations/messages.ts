@@ -90,9 +90,15 @@ export interface Messages {
   find(id: number): Promise<Message | undefined>;
 }
 
-function toMessage(row: Row, columns: TableInfo['columns']): Message {
+function valuesOf(row: Row, columns: TableInfo['columns']): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const c of columns) values[c.name] = c.kind === 'integer' ? integerValue(row[c.name]) : textValue(row[c.name]);
+  return values;
+}
+
+function toMessage(row: Row, columns: TableInfo['columns']): Message {
+  // Made on first use: most reads answer only the fields below.
+  let values: Record<string, unknown> | undefined;
   return {
     id: Number(row.id),
     parentId: Number(row.message_pid),
@@ -101,7 +107,9 @@ function toMessage(row: Row, columns: TableInfo['columns']): Message {
     content: String(row.message_content),
     postTime: textValue(row.message_post_time) ?? '',
     uuid: String(row.uuid),
-    values,
+    get values() {
+      return (values ??= valuesOf(row, columns));
+    },
   };
 }
 
