@@ -11,9 +11,11 @@ import process from 'node:process';
  * scripts/mutation-check.mjs (run after Stryker by `npm run mutation`) reads the JSON report and
  * fails when any group is under its own floor.
  *
- * MUTATION_GROUP=guards (a group's name, or several comma-separated) restricts a run to those
- * groups' tests — pair it with `--mutate` on the same group's files, or every other group's
- * mutants find no test and survive.
+ * `npm run mutation` (scripts/mutation.mjs) runs Stryker once per group, with MUTATION_GROUP set
+ * to the group's name: each run mutates that group's files, runs only its tests, and keeps its
+ * own incremental baseline (reports/stryker-incremental/<group>.json, committed) and its own
+ * reports (reports/mutation/<group>/index.html and mutation.json). Without MUTATION_GROUP a
+ * plain `npx stryker run` covers every group at once, with a baseline of its own (`all`).
  */
 
 /**
@@ -63,6 +65,9 @@ export const mutateGlobs = (targets) => targets.flatMap((t) => list(t.mutate));
 /** @param {ReadonlyArray<Target>} targets */
 export const testGlobs = (targets) => targets.flatMap((t) => list(t.tests));
 
+/** The run's name in its report and baseline paths: its group, or `all`. */
+const runName = process.env.MUTATION_GROUP ? selectedTargets().map((t) => t.name).join('+') : 'all';
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
@@ -76,12 +81,12 @@ export default {
   thresholds: { high: 97, low: 95, break: Math.min(...TARGETS.map((t) => t.floor)) },
   reporters: ['clear-text', 'progress', 'html', 'json'],
   clearTextReporter: { reportTests: false, reportMutants: false, reportScoreTable: true },
-  htmlReporter: { fileName: 'reports/mutation/index.html' },
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
-  // With --incremental (the npm script) results are reused from this file, which is committed:
-  // CI starts from a clean clone, so the file in git is its baseline, and only the mutants in
-  // what a change touched (or whose covering tests changed) run again.
-  incrementalFile: 'reports/stryker-incremental.json',
+  htmlReporter: { fileName: `reports/mutation/${runName}/index.html` },
+  jsonReporter: { fileName: `reports/mutation/${runName}/mutation.json` },
+  // With --incremental (scripts/mutation.mjs passes it) results are reused from this file, which
+  // is committed: CI starts from a clean clone, so the file in git is its baseline, and only the
+  // mutants in what a change touched (or whose covering tests changed) run again.
+  incrementalFile: `reports/stryker-incremental/${runName}.json`,
   // Not needed by the tests, so not copied into Stryker's sandbox.
   ignorePatterns: ['/data', '/dist', '/coverage', '/bench/results', '/examples'],
   timeoutMS: 10_000,

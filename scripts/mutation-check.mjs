@@ -7,7 +7,7 @@
  * (killed + timed out + survived + no coverage) — prints a line per group and per file, and exits
  * with 1 when a group is under its floor.
  *
- * Usage: node scripts/mutation-check.mjs [report.json]   (default reports/mutation/mutation.json)
+ * Usage: node scripts/mutation-check.mjs [report.json]   (default reports/mutation/all/mutation.json)
  * A group with no mutant in the report (a run narrowed by MUTATION_GROUP or --mutate) is skipped.
  */
 import { readFileSync } from 'node:fs';
@@ -46,7 +46,7 @@ function tally(mutants) {
 
 const pct = ([detected, counted]) => (counted ? (100 * detected) / counted : 100);
 
-const path = process.argv[2] ?? 'reports/mutation/mutation.json';
+const path = process.argv[2] ?? 'reports/mutation/all/mutation.json';
 const report = JSON.parse(readFileSync(path, 'utf8'));
 const files = Object.entries(report.files).map(([name, f]) => [name.replace(/\\/g, '/'), f.mutants]);
 
