@@ -2,10 +2,15 @@
  * The fixed data set of the throughput bench, written straight into fresh databases:
  * - comments: 1,000 threads of three levels (1 + 3 + 6 comments each), 10 threads per message_key;
  * - a tree of 20,100 nodes in an owner database registered as `bench_db`: 100 roots, 10
- *   children each, 19 grandchildren per child, so FreeTree under a root answers 10 + 190 rows.
+ *   children each, 19 grandchildren per child, so FreeTree under a root answers 10 + 190 rows;
+ * - pop queues of 100,000 rows (hosted tables of the app, `state` 0 until popped): one per face
+ *   and one for the bare server, so that no run empties another's;
+ * - 1,000 accounts in the owner database, each holding 10^9, for Transfer.
  */
 import { ident, join, raw, sql, type Sql } from '../../src/db/sql.js';
 import type { Store } from '../../src/db/store.js';
+import { parseColumnSpec, TableRecords } from '../../src/records/tables.js';
+import { createBank } from '../../test/transfer/fixtures.js';
 import type { StoreKind } from '../../test/support/stores.js';
 
 export const THREADS = 1_000;
@@ -13,6 +18,11 @@ export const THREADS_PER_KEY = 10;
 export const KEYS = THREADS / THREADS_PER_KEY;
 export const TREE_TABLE = 'BenchTree';
 export const TREE_ROOTS = 100;
+export const QUEUE_ROWS = 100_000;
+/** The pop queues' names (hosted tables of the bench app). */
+export const QUEUES = { legacy: 'bench_queue_legacy', graphql: 'bench_queue_graphql', bare: 'bench_queue_bare' } as const;
+export const BANK_TABLE = 'BenchBank';
+export const ACCOUNTS = 1_000;
 
 const BATCH = 400;
 
@@ -70,4 +80,22 @@ export async function seedTree(owner: Store, kind: StoreKind): Promise<number[]>
   }
   await insertRows(owner, TREE_TABLE, ['id', 'name', 'quantity', 'parent_id'], rows);
   return roots;
+}
+
+/** The pop queues (QUEUES) of `appId`; answers the bare server's physical table. */
+export async function seedQueues(main: Store, appId: number): Promise<string> {
+  const tables = new TableRecords(main);
+  const rows = Array.from({ length: QUEUE_ROWS }, (_, i) => [`code${i}`, 0]);
+  let bare = '';
+  for (const [face, name] of Object.entries(QUEUES)) {
+    const table = await tables.create(appId, name, ['code:varchar(16)', 'state:int'].map(parseColumnSpec), ['state']);
+    await insertRows(main, table.physical, ['code', 'state'], rows);
+    if (face === 'bare') bare = table.physical;
+  }
+  return bare;
+}
+
+/** The accounts of Transfer in an owner database; answers their codes. */
+export function seedBank(owner: Store): Promise<string[]> {
+  return createBank(owner, BANK_TABLE, ACCOUNTS, 1_000_000_000);
 }

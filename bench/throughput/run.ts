@@ -3,9 +3,9 @@
  *
  * For each main store (MariaDB, and SQLite), loads the fixed data set (dataset.ts), starts
  * yesgraph as a production server (compiled dist/ when built, else through tsx) and the bare
- * server (bare-server.ts), and drives Hello, Show and FreeTree on both faces with autocannon at
- * 1 and 16 connections, interleaving bare / legacy / GraphQL runs round after round so both
- * meet the same machine state. Prints requests/s, p50/p99, SQL statements per request (counted
+ * server (bare-server.ts), and drives Hello, Show, FreeTree, PopOne and Transfer on both faces
+ * with autocannon at 1 and 16 connections, interleaving bare / legacy / GraphQL runs round after
+ * round so both meet the same machine state. Prints requests/s, p50/p99, SQL statements per request (counted
  * in-process on the same calls), peak RSS and the ratio to the bare server, and writes
  * bench/results/throughput.{json,md}.
  *
@@ -30,7 +30,7 @@ import { startRuntime } from '../../src/runtime.js';
 import { createServer } from '../../src/server.js';
 import { testConfig } from '../../test/support/server.js';
 import { freshDatabase, storeKinds, type StoreKind } from '../../test/support/stores.js';
-import { seedComments, seedTree, TREE_TABLE } from './dataset.js';
+import { BANK_TABLE, QUEUES, seedBank, seedComments, seedQueues, seedTree, TREE_TABLE } from './dataset.js';
 import { load, type Call, type LoadResult } from './load.js';
 import { freePort } from '../../test/support/ports.js';
 
@@ -76,10 +76,19 @@ function graphqlCall(app: App, query: string, variables: Record<string, unknown>
 }
 
 const COMMENT = 'id nickname content postTime parentId';
+const POP = `mutation($t: String!) { popOne(table: $t, where: {conditions: [{field: "state", op: EQ, value: 0}]}, data: {state: 1}, fields: ["id", "code"]) { ... on MutationPopOneSuccess { data { id code: value(column: "code") } } ... on BusinessError { errCode message } } }`;
+const TRANSFER = `mutation($from: String!, $to: String!) { transfer(db: "${DB_MARK}", table: "${BANK_TABLE}", accountField: "code", from: $from, to: $to, amountField: "balance", amount: "1") { ... on MutationTransferSuccess { data { fromBalance toBalance } } ... on BusinessError { errCode message } } }`;
+const POP_WHERE = '[["state","=",0]]';
 const SHOW = `query($key: String) { messages(key: $key, perpage: 10) { total items { ${COMMENT} children { ${COMMENT} children { ${COMMENT} } } } } }`;
 const TREE = `query($p: Int) { freeTree(db: "${DB_MARK}", table: "${TREE_TABLE}", parentId: $p) { ... on QueryFreeTreeSuccess { data { id parentId values children { id parentId values } } } ... on BusinessError { errCode message } } }`;
 
-function operations(app: App, keys: readonly string[], roots: readonly number[]): Operation[] {
+/** Transfers of 1 from each even account to the next odd one: no two callers lock the same pair at once. */
+function transferPairs(codes: readonly string[]): Array<[string, string]> {
+  return Array.from({ length: Math.floor(codes.length / 2) }, (_, i) => [codes[2 * i]!, codes[2 * i + 1]!]);
+}
+
+function operations(app: App, keys: readonly string[], roots: readonly number[], accounts: readonly string[]): Operation[] {
+  const pairs = transferPairs(accounts);
   return [
     {
       name: 'Hello',
@@ -95,6 +104,19 @@ function operations(app: App, keys: readonly string[], roots: readonly number[])
       name: 'FreeTree (10 + 190 nodes)',
       legacy: roots.map((r) => legacyCall(app, { s: 'App.DB_MsSQL_Data.FreeTree', db_mark: DB_MARK, model_name: TREE_TABLE, parent_id: r })),
       graphql: roots.map((r) => graphqlCall(app, TREE, { p: r })),
+    },
+    {
+      // The bare server pops from a queue of its own, whatever model_name says.
+      name: 'PopOne (queue of 100,000)',
+      legacy: [legacyCall(app, { s: 'App.Table.FreePopOne', model_name: QUEUES.legacy, where: POP_WHERE, data: '{"state":1}', fields: 'id,code' })],
+      graphql: [graphqlCall(app, POP, { t: QUEUES.graphql })],
+    },
+    {
+      name: 'Transfer (1,000 accounts)',
+      legacy: pairs.map(([from, to]) =>
+        legacyCall(app, { s: 'App.DB_MsSQL_Data.Transfer', db_mark: DB_MARK, model_name: BANK_TABLE, account_field: 'code', from_account: from, to_account: to, amount_field: 'balance', amount: 1 }),
+      ),
+      graphql: pairs.map(([from, to]) => graphqlCall(app, TRANSFER, { from, to })),
     },
   ];
 }
@@ -123,11 +145,11 @@ function startYesgraph(port: number, databaseUrl: string): ChildProcess {
   });
 }
 
-function startBare(port: number, main: string, owner: string, app: App): Promise<ChildProcess> {
+function startBare(port: number, main: string, owner: string, app: App, queue: string): Promise<ChildProcess> {
   const child = fork('bench/throughput/bare-server.ts', [], {
     execArgv: ['--import', 'tsx', ...(args.profile ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles/bare'] : [])],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    env: { ...process.env, BARE_PORT: String(port), BARE_MAIN: main, BARE_OWNER: owner, BARE_APP_ID: String(app.id), BARE_SECRET: app.appSecret },
+    env: { ...process.env, BARE_PORT: String(port), BARE_MAIN: main, BARE_OWNER: owner, BARE_APP_ID: String(app.id), BARE_SECRET: app.appSecret, BARE_QUEUE: queue, BARE_BANK: BANK_TABLE },
   });
   return new Promise((resolve, reject) => {
     child.once('message', () => resolve(child));
@@ -199,17 +221,19 @@ async function benchStore(kind: StoreKind): Promise<Row[]> {
     const app = await rt.appRecords.create({ name: 'bench' });
     await rt.databases.add(app.id, DB_MARK, ownerDb.url, '', { operator: true });
     const keys = await seedComments(rt.main, app.id);
+    const bareQueue = await seedQueues(rt.main, app.id);
     const ownerStore = openStore(ownerDb.url);
     const roots = await seedTree(ownerStore, kind);
+    const accounts = await seedBank(ownerStore);
     await ownerStore.close();
     await rt.close();
 
-    const ops = operations(app, keys, roots).filter((op) => !args.only || op.name.startsWith(args.only));
+    const ops = operations(app, keys, roots, accounts).filter((op) => !args.only || op.name.startsWith(args.only));
     const statements = await countStatements(mainDb.url, ops);
     const [yPort, bPort] = [await freePort(), await freePort()];
     const yesgraph = startYesgraph(yPort, mainDb.url);
     children.push(yesgraph);
-    const bare = await startBare(bPort, mainDb.url, ownerDb.url, app);
+    const bare = await startBare(bPort, mainDb.url, ownerDb.url, app, bareQueue);
     children.push(bare);
     const base = { legacy: `http://127.0.0.1:${yPort}`, graphql: `http://127.0.0.1:${yPort}`, bare: `http://127.0.0.1:${bPort}` };
     await waitHealthy(base.legacy, yesgraph);
