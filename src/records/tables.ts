@@ -130,8 +130,29 @@ interface TableRow {
   check_code: string | null;
 }
 
+/**
+ * How long a definition read by `find` is reused: the table calls (pop-one, the App.Table
+ * services, exports) read it on every call otherwise. A change made in this process (create,
+ * set-check-code, dropping an app's tables) applies at once; one made by another process (the
+ * CLI, another instance) within this time, as the app settings do (src/guards/app.ts).
+ */
+export const TABLE_DEFINITION_TTL_MS = 5_000;
+/** Most definitions kept per store; past it the cache starts over. */
+const TABLE_DEFINITIONS_KEPT = 10_000;
+
+/** Definitions found, per main store (a runtime's): the table and when it was read. */
+const definitions = new WeakMap<Store, Map<string, { readonly at: number; readonly table: HostedTable }>>();
+
+const definitionKey = (appId: number, name: string) => `${appId}\n${name}`;
+
 export class TableRecords {
   constructor(private readonly main: Store) {}
+
+  private get cached(): Map<string, { readonly at: number; readonly table: HostedTable }> {
+    let cache = definitions.get(this.main);
+    if (!cache) definitions.set(this.main, (cache = new Map()));
+    return cache;
+  }
 
   private toTable(appId: number, row: TableRow): HostedTable {
     const def = JSON.parse(row.columns) as { columns: DeclaredColumn[]; indexes: string[] };
@@ -168,6 +189,7 @@ export class TableRecords {
     this.main.invalidateColumns(physical);
     const definition = JSON.stringify({ columns, indexes });
     await this.main.execute(sql`INSERT INTO yg_table (app_id, name, columns) VALUES (${appId}, ${name}, ${definition})`);
+    this.cached.delete(definitionKey(appId, name));
     return (await this.find(appId, name))!;
   }
 
@@ -178,6 +200,7 @@ export class TableRecords {
       const physical = physicalName(appId, r.name);
       await this.main.execute(sql`DROP TABLE IF EXISTS ${ident(physical)}`);
       await this.main.execute(sql`DELETE FROM yg_table WHERE app_id = ${appId} AND name = ${r.name}`);
+      this.cached.delete(definitionKey(appId, r.name));
       this.main.invalidateColumns(physical);
     }
     return rows.length;
@@ -189,16 +212,28 @@ export class TableRecords {
     return [this.messageTable(appId), ...rows.map((r) => this.toTable(appId, r))];
   }
 
-  /** The app's table of that name (exact case), or null. */
+  /** The app's table of that name (exact case), or null; a table found is reused for TABLE_DEFINITION_TTL_MS. */
   async find(appId: number, name: string): Promise<HostedTable | null> {
     if (name === MESSAGE_TABLE) return this.messageTable(appId);
+    const key = definitionKey(appId, name);
+    const hit = this.cached.get(key);
+    if (hit && Date.now() - hit.at < TABLE_DEFINITION_TTL_MS) return hit.table;
     const [row] = await this.main.query<TableRow>(sql`SELECT name, columns, check_code FROM yg_table WHERE app_id = ${appId} AND name = ${name}`);
-    return row && row.name === name ? this.toTable(appId, row) : null;
+    if (!row || row.name !== name) {
+      this.cached.delete(key);
+      return null;
+    }
+    const table = this.toTable(appId, row);
+    if (this.cached.size >= TABLE_DEFINITIONS_KEPT) this.cached.clear();
+    this.cached.set(key, { at: Date.now(), table });
+    return table;
   }
 
   /** Sets (or with null removes) the table's check code; false when there is no such table. */
   async setCheckCode(appId: number, name: string, code: string | null): Promise<boolean> {
     const stored = code === null ? null : checkCodeDigest(code);
-    return (await this.main.execute(sql`UPDATE yg_table SET check_code = ${stored} WHERE app_id = ${appId} AND name = ${name}`)).affectedRows > 0;
+    const { affectedRows } = await this.main.execute(sql`UPDATE yg_table SET check_code = ${stored} WHERE app_id = ${appId} AND name = ${name}`);
+    this.cached.delete(definitionKey(appId, name));
+    return affectedRows > 0;
   }
 }
