@@ -35,7 +35,14 @@ export const TARGETS = [
     name: 'guards',
     floor: 90,
     mutate: 'src/guards/**/*.ts',
-    tests: ['test/guards/ip.test.ts', 'test/guards/sign.test.ts', 'test/guards/counters.test.ts', 'test/guards/chain.test.ts', 'test/guards/guards.test.ts'],
+    tests: [
+      'test/guards/ip.test.ts',
+      'test/guards/sign.test.ts',
+      'test/guards/counters.test.ts',
+      'test/guards/chain.test.ts',
+      'test/guards/session-rules.test.ts',
+      'test/guards/guards.test.ts',
+    ],
   },
   // The concurrency paths: pop-one, transfer, task claim and the lease writes, conflict retries.
   // bank.test.ts (5,000 transfers, ~50 s) is left out: transfer.test.ts runs opposite transfers
@@ -44,9 +51,34 @@ export const TARGETS = [
     name: 'concurrency',
     floor: 90,
     mutate: ['src/operations/tables/pop-one.ts', 'src/operations/transfer.ts', 'src/records/tasks.ts', 'src/db/retry.ts'],
-    tests: ['test/tables/pop-one.test.ts', 'test/transfer/transfer.test.ts', 'test/tasks/tasks.test.ts', 'test/db/retry.test.ts'],
+    tests: ['test/tables/pop-one.test.ts', 'test/transfer/transfer.test.ts', 'test/transfer/move-once.test.ts', 'test/tasks/tasks.test.ts', 'test/db/retry.test.ts'],
   },
 ];
+
+/*
+ * Surviving mutants, as of the committed baselines. Those judged equivalent where the code reads
+ * them carry a `Stryker disable` comment with the reason; the rest are listed here.
+ *
+ * where (98.18 %), equivalent:
+ * - raw.ts 117, 141, 183, 187, 223, 239, 337, 338, 345, 353, 361, 362: checks and messages for
+ *   parser node shapes node-sql-parser's MySQL grammar never produces in a WHERE (an unbracketed
+ *   AND/OR under NOT, IN or BETWEEN without a value list, a non-string ESCAPE, a bare `*`, a
+ *   qualified or non-text name, a call without an argument list), or that an earlier check refuses
+ *   first (more than 1,000 IN values exceed the 2,000-character limit).
+ * - compile.ts 91 (`low === undefined`, `high === undefined`): validate.ts has checked both
+ *   bounds are there; compile.ts 85, 95 (`atomic: false`): only adds parentheses.
+ * where, not equivalent, left (refusal texts no test reads, and narrow cases): raw.ts 58, 275, 283
+ *   and values.ts 71 (names in messages), raw.ts 319 (folding `-` into a numeric literal),
+ *   like.ts 37, operators.ts 27, parse.ts 44 and 77, values.ts 32 and 50.
+ * guards (99.51 %): app.ts 50 (`'Z'` dropped: the expiry parsed as local time) is killed by
+ *   chain.test.ts's Asia/Shanghai check in a plain run, but Stryker runs the tests in worker
+ *   threads, where setting TZ does not reach Date; counters-redis.ts 99 (`enableOfflineQueue`)
+ *   is killed by redis-outage.test.ts, left out of the group as slow; sign.ts 62 (the static
+ *   sign's `?? ''`) is equivalent: an app in static mode always has its static sign.
+ * concurrency (99.78 %): pop-one.ts 87 (the random pop's MIN/MAX without the app's scope) is
+ *   equivalent in answers: the pick itself keeps the scope, only the spread of the random probe
+ *   changes.
+ */
 
 /** @param {string | string[]} x */
 const list = (x) => (Array.isArray(x) ? x : [x]);
