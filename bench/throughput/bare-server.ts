@@ -61,6 +61,10 @@ function connect(url: string): Db {
     };
   }
   const pool = mysql.createPool({ uri: url, connectionLimit: 10, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true, charset: 'utf8mb4' });
+  // As yesgraph's sessions run (src/db/mysql.ts): without it concurrent pops wait on gap locks.
+  pool.on('connection', (conn) => {
+    (conn as unknown as { query(sql: string, done: (err: unknown) => void): void }).query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', () => undefined);
+  });
   return {
     sqlite: false,
     query: async (text, params) => (await pool.execute(text, params as never[]))[0] as Row[],
@@ -144,9 +148,8 @@ const sqlNow = () => new Date().toISOString().slice(0, 19).replace('T', ' ');
 const queue = env.BARE_QUEUE!.replace(/[^A-Za-z0-9_]/g, '');
 const bank = env.BARE_BANK!.replace(/[^A-Za-z0-9_]/g, '');
 
-/** FreePopOne as yesgraph runs it: the table's definition, then one row locked, updated and answered. */
-async function popOne(p: URLSearchParams): Promise<Row> {
-  await main.query('SELECT name, columns, check_code FROM yg_table WHERE app_id = ? AND name = ?', [appId, p.get('model_name')]);
+/** FreePopOne as yesgraph runs it once the table's definition is cached: one row locked, updated and answered. */
+async function popOne(): Promise<Row> {
   const lock = main.sqlite ? '' : ' FOR UPDATE SKIP LOCKED';
   const row = await main.transaction(async (q) => {
     const [found] = await q(`SELECT id, code FROM ${queue} WHERE (state = ?) ORDER BY id ASC LIMIT 1 OFFSET 0${lock}`, [0]);
