@@ -145,7 +145,8 @@ describe.each(kinds)('App.Market_Message.Show on %s', (kind) => {
       const plain = await warmCount(t.rt.main, () => thread({ key: BIG_KEY, perpage: 3 }));
       for (const s of selects(plain.statements)) expect(s).not.toMatch(/add_time|update_time|ext_data/);
 
-      // `extra` in a fragment three levels down: still one statement per level, none per comment.
+      // `extra` in a fragment three levels down: still one statement per level, none per comment
+      // (counted on the document's second run, which graphql-jit executes with its own resolve info).
       const withExtra = await warmCount(t.rt.main, () =>
         t.graphql<{ messages: { items: Array<{ children: Array<{ children: Array<{ at: string }> }> }> } }>(
           `fragment Leaf on Comment { at: extra(column: "update_time") }
