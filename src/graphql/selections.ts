@@ -31,11 +31,23 @@ export function fieldsOf(fragments: Fragments, set: SelectionSetNode, seen = new
   return fields;
 }
 
+/** Answers of `selectsBelow` per field node: parsed documents are cached, so their nodes recur. */
+const answered = new WeakMap<FieldNode, Map<string, boolean>>();
+
 /** True when a field named `name` is selected anywhere below the field being resolved. */
 export function selectsBelow(info: GraphQLResolveInfo, name: string): boolean {
-  const fragments: Fragments = (f) => info.fragments[f]?.selectionSet;
-  const seen = new Set<string>();
-  const below = (set: SelectionSetNode | undefined): boolean =>
-    !!set && fieldsOf(fragments, set, seen).some((f) => f.name.value === name || below(f.selectionSet));
-  return info.fieldNodes.some((node) => below(node.selectionSet));
+  // The field's nodes all come from one document: the first stands for them.
+  const key = info.fieldNodes[0]!;
+  let known = answered.get(key);
+  if (!known) answered.set(key, (known = new Map()));
+  let found = known.get(name);
+  if (found === undefined) {
+    const fragments: Fragments = (f) => info.fragments[f]?.selectionSet;
+    const seen = new Set<string>();
+    const below = (set: SelectionSetNode | undefined): boolean =>
+      !!set && fieldsOf(fragments, set, seen).some((f) => f.name.value === name || below(f.selectionSet));
+    found = info.fieldNodes.some((node) => below(node.selectionSet));
+    known.set(name, found);
+  }
+  return found;
 }
