@@ -64,7 +64,8 @@ function json(status: number, body: unknown): Response {
 
 export function createServer(rt: Runtime, options: ServerOptions = {}): YesgraphServer {
   const files = createStaticRoutes(rt, GRAPHQL_PATH);
-  const yoga = createGraphQL(rt, { playground: files.playground });
+  const graphql = createGraphQL(rt, { playground: files.playground });
+  const { yoga } = graphql;
   const legacy = createLegacyHandler(rt);
   rt.tasks.start();
 
@@ -94,7 +95,7 @@ export function createServer(rt: Runtime, options: ServerOptions = {}): Yesgraph
     }
     const guard = await guardRequest(rt, post.headers, text, post.remoteAddress, 'POST');
     noteGuard(note, guard);
-    const fast = await fastGraphQL(yoga, post, text, { guard, note });
+    const fast = await fastGraphQL(graphql, post, text, { guard, note });
     if (fast) return fast;
     return yoga.fetch(new Request(post.url, { method: 'POST', headers: post.fetchHeaders(), body }), { guard, note });
   }

@@ -7,7 +7,7 @@
  */
 import { processRegularResult, type GraphQLParams } from 'graphql-yoga';
 import type { GraphQLAnswer, GraphQLPost, HeaderReader } from './post.js';
-import type { Yoga, ServerContext } from './yoga.js';
+import type { GraphQLFace, ServerContext } from './yoga.js';
 
 const JSON_ACCEPT = /^\s*(\*\/\*|application\/json)\s*(;[^,]*)?$/i;
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
@@ -67,12 +67,15 @@ class AnswerCapture {
   }
 }
 
-/** The answer, or null when the request is not the common kind. */
-export async function fastGraphQL(yoga: Yoga, post: GraphQLPost, text: string, context: ServerContext): Promise<GraphQLAnswer | null> {
+/**
+ * The answer, or null when the request is not the common kind. A document run before comes from
+ * the prepared operations (src/graphql/prepared.ts); any other goes through yoga's plugins.
+ */
+export async function fastGraphQL(face: GraphQLFace, post: GraphQLPost, text: string, context: ServerContext): Promise<GraphQLAnswer | null> {
   if (!fastEligible(post.headers)) return null;
   const params = plainParams(text);
   if (!params) return null;
-  const result = await yoga.getResultForParams({ params, request: requestView(post) }, context);
+  const result = (await face.prepared.run(params, context)) ?? (await face.yoga.getResultForParams({ params, request: requestView(post) }, context));
   if (!result) return null;
   const answer = await processRegularResult(result, { Response: AnswerCapture } as never, 'application/json');
   return answer as unknown as GraphQLAnswer;

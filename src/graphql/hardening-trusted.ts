@@ -66,8 +66,12 @@ export function documentIdOf(params: GraphQLParams): string | null {
 /** The request parameter yoga must accept besides the standard ones. */
 export const DOCUMENT_ID_PARAM = 'documentId';
 
-export function useTrustedDocuments(rt: Runtime): Plugin<GraphQLContext, GuardedContext> {
-  const trusted = new TrustedDocuments(new TrustedDocumentRecords(rt.main));
+/** The apps' documents of a runtime, shared by this plugin and prepared operations. */
+export function trustedDocuments(rt: Runtime): TrustedDocuments {
+  return new TrustedDocuments(new TrustedDocumentRecords(rt.main));
+}
+
+export function useTrustedDocuments(trusted: TrustedDocuments): Plugin<GraphQLContext, GuardedContext> {
   return {
     async onParams({ params, setParams, setResult, context }) {
       /**

@@ -5,9 +5,9 @@
  * kept with the parsed document (yoga's parse cache bounds how many there are). Subscriptions, and
  * any document graphql-jit declines, run through the ordinary executor.
  */
-import { GraphQLError, type DocumentNode, type ExecutionArgs, type ExecutionResult, type Source, type SourceLocation } from 'graphql';
+import { getOperationAST, getVariableValues, GraphQLError, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type ExecutionArgs, type ExecutionResult, type Source, type SourceLocation } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
-import type { Plugin } from 'graphql-yoga';
+import type { GraphQLParams, Plugin } from 'graphql-yoga';
 
 interface Compiled {
   runs: number;
@@ -31,7 +31,7 @@ function offsetOf(source: Source, at: SourceLocation): number {
  * graphql-jit's errors carry locations but no nodes, which the error formatting after execution
  * drops: give them the document's source and positions, as the ordinary executor's have.
  */
-function placed(result: ExecutionResult, document: DocumentNode): ExecutionResult {
+export function placed(result: ExecutionResult, document: DocumentNode): ExecutionResult {
   const source = document.loc?.source;
   if (!result.errors?.length || !source) return result;
   const errors = result.errors.map((err) =>
@@ -48,7 +48,33 @@ function placed(result: ExecutionResult, document: DocumentNode): ExecutionResul
   return { ...result, errors };
 }
 
-export function useCompiledExecution(): Plugin {
+/** Told of each document compiled and run, with the text it was parsed from (src/graphql/prepared.ts keeps them). */
+export type OnCompiled = (text: string, operationName: string | null | undefined, schema: GraphQLSchema, document: DocumentNode, query: CompiledQuery) => void;
+
+/**
+ * A compiled query's result, as graphql-js would give it: errors placed in the document, and a
+ * variable refused in the words, shape and status of yoga's executor (no `data`, HTTP 400):
+ * graphql-jit words such refusals otherwise and answers them with `data: null` and a 200.
+ */
+export async function runCompiled(
+  query: CompiledQuery,
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  root: unknown,
+  context: unknown,
+  variables: Record<string, unknown> | null | undefined,
+): Promise<ExecutionResult> {
+  const result = placed(await query.query(root, context, variables), document);
+  if (!result.errors?.length || result.data != null || !operation.variableDefinitions?.length) return result;
+  const coerced = getVariableValues(schema, operation.variableDefinitions, variables ?? {}, { maxErrors: 50 });
+  if (!coerced.errors) return result;
+  // Marked as yoga's executor marks the refusals it makes before running anything: a 400.
+  for (const e of coerced.errors) Object.defineProperty(e, 'extensions', { value: { ...e.extensions, http: { ...(e.extensions.http as object | undefined), status: 400 } } });
+  return { errors: coerced.errors };
+}
+
+export function useCompiledExecution(onCompiled?: OnCompiled): Plugin {
   const compiled = new WeakMap<DocumentNode, Compiled>();
   return {
     onExecute({ args, setExecuteFn }) {
@@ -63,8 +89,12 @@ export function useCompiledExecution(): Plugin {
         entry.queries.set(name, query);
       }
       if (!query) return;
+      const text = (args.contextValue as { params?: GraphQLParams }).params?.query;
+      if (typeof text === 'string') onCompiled?.(text, args.operationName, args.schema, args.document, query);
       const run = query;
-      setExecuteFn(async (a: ExecutionArgs) => placed(await run.query(a.rootValue, a.contextValue, a.variableValues), a.document));
+      const operation = getOperationAST(args.document, args.operationName);
+      if (!operation) return;
+      setExecuteFn((a: ExecutionArgs) => runCompiled(run, a.schema, a.document, operation, a.rootValue, a.contextValue, a.variableValues));
     },
   };
 }

@@ -24,7 +24,8 @@ function rootFields(document: DocumentNode, set: SelectionSetNode): string[] {
   return [...new Set(fieldsOf(documentFragments(document), set).map((f) => f.name.value))].filter((name) => name !== '__typename');
 }
 
-function describe(document: DocumentNode, op: OperationDefinitionNode): Pick<OperationNote, 'service' | 'label'> {
+/** The note's service and label for an operation of a document. */
+export function describeOperation(document: DocumentNode, op: OperationDefinitionNode): Pick<OperationNote, 'service' | 'label'> {
   const fields = rootFields(document, op.selectionSet);
   return {
     service: `${op.operation} ${op.name?.value ?? fields.join(',')}`,
@@ -32,7 +33,8 @@ function describe(document: DocumentNode, op: OperationDefinitionNode): Pick<Ope
   };
 }
 
-function retOf(result: ExecutionResult): number {
+/** The ret an operation's result counts as: the refusal's, 500 for a masked fault, 400 for a request refused before it ran, else 200. */
+export function retOf(result: ExecutionResult): number {
   const errors = result.errors ?? [];
   if (!errors.length) return 200;
   for (const e of errors) if (typeof e.extensions?.ret === 'number') return e.extensions.ret;
@@ -60,7 +62,7 @@ export function useOperationNotes(): Plugin<GraphQLContext, NotedContext> {
     onExecute({ args }) {
       const entry = entries.get(args.contextValue);
       const op = entry && getOperationAST(args.document, args.operationName);
-      if (entry && op) Object.assign(entry, describe(args.document, op));
+      if (entry && op) Object.assign(entry, describeOperation(args.document, op));
     },
     onExecutionResult({ result, context }) {
       const entry = entries.get(context);

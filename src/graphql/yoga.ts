@@ -2,22 +2,22 @@
  * The GraphQL face: graphql-yoga over the Pothos schema, with the app guard, depth and alias
  * limits, and masked unexpected errors (logged with an id that the client receives).
  */
-import { randomUUID } from 'node:crypto';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationContext } from 'graphql';
 import { createYoga, type GraphiQLOptions, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import { message, refuse } from '../errors.js';
+import { refuse } from '../errors.js';
 import type { Playground } from '../http/playground.js';
-import { refusalOf } from '../refusal.js';
 import type { Runtime } from '../runtime.js';
 import type { AccessNote } from '../http/access-log.js';
 import type { GraphQLContext } from './context.js';
 import { protocolGraphQLError, useAppGuard } from './guard.js';
 import { hardeningPlugins } from './hardening.js';
 import { useCompiledExecution } from './jit.js';
-import { DOCUMENT_ID_PARAM, useTrustedDocuments } from './hardening-trusted.js';
+import { DOCUMENT_ID_PARAM, trustedDocuments, useTrustedDocuments } from './hardening-trusted.js';
+import { errorMasker } from './masking.js';
+import { PreparedOperations } from './prepared.js';
 import { useOperationNotes } from './operation-notes.js';
 import { getSchema } from './schema.js';
 
@@ -73,9 +73,18 @@ const reportRejections = {
   onReject: [(ctx: ValidationContext | null, err: GraphQLError) => ctx?.reportError(err)],
 };
 
-export function createGraphQL(rt: Runtime, options: { playground?: Playground | null } = {}): Yoga {
+/** The GraphQL face: yoga, and the documents it prepared for the fast path (src/graphql/fast-path.ts). */
+export interface GraphQLFace {
+  readonly yoga: Yoga;
+  readonly prepared: PreparedOperations;
+}
+
+export function createGraphQL(rt: Runtime, options: { playground?: Playground | null } = {}): GraphQLFace {
   const playground = options.playground;
-  return createYoga<ServerContext, GraphQLContext>({
+  const mask = errorMasker(rt.log);
+  const trusted = trustedDocuments(rt);
+  const prepared = new PreparedOperations(trusted, mask);
+  const yoga = createYoga<ServerContext, GraphQLContext>({
     schema: getSchema(),
     graphqlEndpoint: '/graphql',
     landingPage: false,
@@ -101,28 +110,12 @@ export function createGraphQL(rt: Runtime, options: { playground?: Playground | 
       maxAliasesPlugin({ n: 30, ...reportRejections }),
       maxTokensPlugin({ n: MAX_DOCUMENT_TOKENS }),
       ...hardeningPlugins(rt.config),
-      useTrustedDocuments(rt),
+      useTrustedDocuments(trusted),
       useValidationPolicy(rt.config.graphqlIntrospection),
       useAppGuard(),
-      useCompiledExecution(),
+      useCompiledExecution((...compiled) => prepared.learn(...compiled)),
     ],
-    maskedErrors: {
-      maskError(error) {
-        const original = error instanceof GraphQLError ? error.originalError : error;
-        const refused = refusalOf(original);
-        if (refused) {
-          const e = protocolGraphQLError(refused);
-          if (!(error instanceof GraphQLError)) return e;
-          return new GraphQLError(e.message, { extensions: e.extensions, path: error.path, nodes: error.nodes, source: error.source, positions: error.positions });
-        }
-        if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) return error;
-        const errorId = randomUUID();
-        rt.log.error({ err: original ?? error, errorId }, 'graphql resolver failed');
-        return new GraphQLError(message('GRAPHQL_FAULT'), {
-          extensions: { code: 'INTERNAL_SERVER_ERROR', errorId },
-          path: error instanceof GraphQLError ? error.path : undefined,
-        });
-      },
-    },
+    maskedErrors: { maskError: (error) => mask(error) },
   });
+  return { yoga, prepared };
 }

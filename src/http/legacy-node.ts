@@ -7,10 +7,23 @@ import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { LegacyAnswer, LegacyRequest } from '../legacy/request.js';
 import { readNodeBody } from './node-body.js';
 
+/**
+ * A target whose path and query WHATWG URL parsing leaves as they are: only characters that
+ * need no percent-encoding in either, no dot segment, no backslash, no fragment.
+ */
+const PLAIN_TARGET = /^\/[A-Za-z0-9\-_~!$&()*+,;=:@/?%]*$/;
+const DOT_SEGMENT = /\/\.|%2e/i;
+
 /** Path and query of the request target, normalised as the Fetch bridge's URL is; null for a target that is not a path. */
 export function targetOf(req: IncomingMessage): { pathname: string; query: string } | null {
   const target = req.url ?? '/';
   if (!target.startsWith('/')) return null;
+  // The common target, split without a URL parse (a tenth of a small call's CPU otherwise).
+  if (PLAIN_TARGET.test(target)) {
+    const q = target.indexOf('?');
+    const pathname = q < 0 ? target : target.slice(0, q);
+    if (!DOT_SEGMENT.test(pathname)) return { pathname, query: q < 0 ? '' : target.slice(q + 1) };
+  }
   // Concatenated, not resolved against a base: `//?s=…` (the PHP SDK's path) is a path here.
   try {
     const url = new URL(`http://localhost${target}`);

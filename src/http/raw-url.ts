@@ -89,6 +89,40 @@ function readHeader(line: Buffer, head: Head): boolean {
   }
 }
 
+/** The output of one `push`: ranges of its chunk, adjacent ones joined, and buffers of its own. */
+class Pieces {
+  private readonly out: Buffer[] = [];
+  private from = 0;
+  private to = 0;
+
+  constructor(private readonly chunk: Buffer) {}
+
+  range(from: number, to: number): void {
+    if (from === to) return;
+    if (this.to !== from || this.to === this.from) {
+      this.flush();
+      this.from = from;
+    }
+    this.to = to;
+  }
+
+  buffer(buf: Buffer): void {
+    this.flush();
+    this.out.push(buf);
+  }
+
+  done(): Buffer[] {
+    this.flush();
+    return this.out;
+  }
+
+  private flush(): void {
+    if (this.to === this.from) return;
+    this.out.push(this.from === 0 && this.to === this.chunk.length ? this.chunk : this.chunk.subarray(this.from, this.to));
+    this.from = this.to = 0;
+  }
+}
+
 export class RequestLineNormalizer {
   private mode: Mode = 'line';
   /** The partial line (request line or header line) seen so far. */
@@ -102,31 +136,39 @@ export class RequestLineNormalizer {
     return this.mode === 'pass';
   }
 
-  /** The bytes to hand to the parser for `chunk` (possibly none yet, while a request line is incomplete). */
+  /**
+   * The bytes to hand to the parser for `chunk` (possibly none yet, while a request line is
+   * incomplete). Untouched bytes stay in one piece, `chunk` itself when nothing in it changed:
+   * each piece costs node's parser a call of its own.
+   */
   push(chunk: Buffer): Buffer[] {
-    const out: Buffer[] = [];
+    const out = new Pieces(chunk);
     let i = 0;
     while (i < chunk.length) {
       if (this.mode === 'pass') {
-        out.push(i === 0 ? chunk : chunk.subarray(i));
-        return out;
+        out.range(i, chunk.length);
+        break;
       }
       if (this.mode === 'body') {
         const take = Math.min(this.bodyLeft, chunk.length - i);
-        out.push(chunk.subarray(i, i + take));
+        out.range(i, i + take);
         i += take;
         this.bodyLeft -= take;
         if (this.bodyLeft === 0) this.mode = 'line';
         continue;
       }
+      const from = i;
       const lf = chunk.indexOf(LF, i);
       const stop = lf < 0 ? chunk.length : lf + 1;
       const piece = chunk.subarray(i, stop);
       i = stop;
       // Header bytes go straight on; only the request line is held until it is complete.
-      if (this.mode === 'head') out.push(piece);
+      if (this.mode === 'head') out.range(from, stop);
       if (this.pendingLength + piece.length > MAX_LINE) {
-        if (this.mode === 'line') out.push(...this.pending, piece);
+        if (this.mode === 'line') {
+          for (const held of this.pending) out.buffer(held);
+          out.range(from, stop);
+        }
         this.toPass();
         continue;
       }
@@ -138,10 +180,15 @@ export class RequestLineNormalizer {
       const line = this.pending.length ? Buffer.concat([...this.pending, piece]) : piece;
       this.pending = [];
       this.pendingLength = 0;
-      if (this.mode === 'line') this.requestLine(line, out);
-      else this.headerLine(line);
+      if (this.mode === 'head') {
+        this.headerLine(line);
+        continue;
+      }
+      const sent = this.requestLine(line);
+      if (sent === piece) out.range(from, stop);
+      else out.buffer(sent);
     }
-    return out;
+    return out.done();
   }
 
   /** The bytes still held when the connection's input ends. */
@@ -157,20 +204,18 @@ export class RequestLineNormalizer {
     this.pendingLength = 0;
   }
 
-  private requestLine(line: Buffer, out: Buffer[]): void {
+  /** The bytes to send for a complete request line: `line` itself unless its target was rewritten. */
+  private requestLine(line: Buffer): Buffer {
     // Node skips empty lines before a request line, so a head may still start after one.
-    if (line.length === 2 && line[0] === CR) {
-      out.push(line);
-      return;
-    }
+    if (line.length === 2 && line[0] === CR) return line;
     const normalized = normalizeRequestLine(line);
-    out.push(normalized ?? line);
     if (!normalized) {
       this.toPass();
-      return;
+      return line;
     }
     this.mode = 'head';
     this.head = { contentLength: null, opaque: false };
+    return normalized;
   }
 
   private headerLine(line: Buffer): void {

@@ -11,7 +11,10 @@ import { refuse } from '../errors.js';
 
 export type Params = Map<string, string>;
 
+const ENCODED = /[%+]/;
+
 function decodeComponent(s: string): string {
+  if (!ENCODED.test(s)) return s;
   try {
     return decodeURIComponent(s.replace(/\+/g, ' '));
   } catch {

@@ -10,7 +10,8 @@
  * caller sends) and GraphQL's are root fields of the schema, so no caller can grow the series
  * without bound. No label carries an app key.
  */
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
+import { PlainCounter, PlainHistogram, type HistogramCell } from './call-metrics.js';
 import { CONFLICT_RETRY, type RetryEvent } from '../db/retry.js';
 import type { Face } from '../records/call-log.js';
 
@@ -31,20 +32,14 @@ const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 export class Metrics {
   readonly registry = new Registry();
 
-  readonly calls = new Counter({
-    name: 'yesgraph_calls_total',
-    help: 'Calls answered, per face, service (GraphQL: operation type and root field) and ret.',
-    labelNames: ['face', 'service', 'ret'] as const,
-    registers: [this.registry],
-  });
+  readonly calls = new PlainCounter('yesgraph_calls_total', 'Calls answered, per face, service (GraphQL: operation type and root field) and ret.', this.registry);
 
-  readonly duration = new Histogram({
-    name: 'yesgraph_call_duration_seconds',
-    help: 'Time from the request to its answer, per face and service (a GraphQL batch: the whole request).',
-    labelNames: ['face', 'service'] as const,
-    buckets: BUCKETS,
-    registers: [this.registry],
-  });
+  readonly duration = new PlainHistogram(
+    'yesgraph_call_duration_seconds',
+    'Time from the request to its answer, per face and service (a GraphQL batch: the whole request).',
+    BUCKETS,
+    this.registry,
+  );
 
   readonly callLogWritten = new Counter({
     name: 'yesgraph_call_log_written_total',
@@ -75,21 +70,23 @@ export class Metrics {
     this.writeRetries.inc({ path: event.path });
   };
 
-  /**
-   * The series of each (face, service, ret), looked up once: prom-client hashes a label object on
-   * every call otherwise. Bounded as the labels are.
-   */
-  private readonly series = new Map<string, { readonly calls: { inc(): void }; readonly duration: { observe(v: number): void } }>();
+  /** The series of each (face, service, ret), found once (src/telemetry/call-metrics.ts). Bounded as the labels are. */
+  private readonly series = new Map<string, { readonly calls: { value: number }; readonly duration: HistogramCell }>();
+  /** The latency cell of each (face, service), shared by its rets. */
+  private readonly durations = new Map<string, HistogramCell>();
 
   /** One answered call (one GraphQL operation). */
   observeCall(face: Face, service: string, ret: number, seconds: number): void {
     const key = `${face}\n${service}\n${ret}`;
     let series = this.series.get(key);
     if (!series) {
-      series = { calls: this.calls.labels({ face, service, ret: String(ret) }), duration: this.duration.labels({ face, service }) };
+      const at = `${face}\n${service}`;
+      let duration = this.durations.get(at);
+      if (!duration) this.durations.set(at, (duration = this.duration.series({ face, service })));
+      series = { calls: this.calls.series({ face, service, ret: String(ret) }), duration };
       this.series.set(key, series);
     }
-    series.calls.inc();
+    series.calls.value++;
     series.duration.observe(seconds);
   }
 

@@ -116,6 +116,16 @@ describe('RequestLineNormalizer', () => {
     expect(Buffer.concat(n.end()).toString()).toBe('GET /?a=小');
   });
 
+  it('hands on a chunk that needs no rewriting as that one buffer, and a rewritten one in three pieces at most', () => {
+    const n = new RequestLineNormalizer();
+    const chunk = b('GET /?s=App.Hello.World HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nabGET / HTTP/1.1\r\n\r\n');
+    const out = n.push(chunk);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toBe(chunk);
+    const rewritten = n.push(b('\r\nGET /?a=小 HTTP/1.1\r\nHost: x\r\n\r\n'));
+    expect(rewritten.map((p) => p.toString())).toEqual(['\r\n', 'GET /?a=%E5%B0%8F HTTP/1.1\r\n', 'Host: x\r\n\r\n']);
+  });
+
   it('passes headers on at once and holds only the request line', () => {
     const n = new RequestLineNormalizer();
     expect(Buffer.concat(n.push(b('GET / HTTP/1.1\r\nHost: x'))).toString()).toBe('GET / HTTP/1.1\r\nHost: x');
