@@ -64,18 +64,18 @@ export function normalizeRequestLine(line: Buffer): Buffer | null {
   return Buffer.concat([line.subarray(0, from), Buffer.from(parts.join(''), 'latin1'), line.subarray(to)]);
 }
 
-/** Reads one header line (CRLF included) into `head`; false when it is not one we understand. */
-function readHeader(line: Buffer, head: Head): boolean {
+/** Reads one header line (CRLF included, as latin1 text) into `head`; false when it is not one we understand. */
+function readHeader(line: string, head: Head): boolean {
   const n = line.length;
-  if (n < 2 || line[n - 2] !== CR) return false;
-  const colon = line.indexOf(0x3a);
+  if (n < 2 || line.charCodeAt(n - 2) !== CR) return false;
+  const colon = line.indexOf(':');
   if (colon <= 0) return false;
-  const name = line.toString('latin1', 0, colon);
+  const name = line.slice(0, colon);
   if (!TOKEN.test(name)) return false;
-  if (line.indexOf(CR) !== n - 2) return false;
+  if (line.indexOf('\r') !== n - 2) return false;
   switch (name.toLowerCase()) {
     case 'content-length': {
-      const m = /^[ \t]*(\d{1,15})[ \t]*$/.exec(line.toString('latin1', colon + 1, n - 2));
+      const m = /^[ \t]*(\d{1,15})[ \t]*$/.exec(line.slice(colon + 1, n - 2));
       if (!m || head.contentLength !== null) head.opaque = true;
       else head.contentLength = Number(m[1]);
       return true;
@@ -88,6 +88,16 @@ function readHeader(line: Buffer, head: Head): boolean {
       return true;
   }
 }
+
+/**
+ * A request line that needs no rewriting, as latin1 text: a token method (not CONNECT), one
+ * space, a target of visible ASCII, one space, HTTP/1.1 or 1.0. `normalizeRequestLine` returns
+ * such a line unchanged; this decides it without leaving JavaScript.
+ */
+const PLAIN_REQUEST_LINE = /^(?!CONNECT )[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,32} [\x21-\x7e]+ HTTP\/1\.[01]\r\n$/;
+
+/** The end of a request head. */
+const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
 
 /** The output of one `push`: ranges of its chunk, adjacent ones joined, and buffers of its own. */
 class Pieces {
@@ -139,10 +149,15 @@ export class RequestLineNormalizer {
   /**
    * The bytes to hand to the parser for `chunk` (possibly none yet, while a request line is
    * incomplete). Untouched bytes stay in one piece, `chunk` itself when nothing in it changed:
-   * each piece costs node's parser a call of its own.
+   * each piece costs node's parser a call of its own. Heads are scanned as latin1 text, read from
+   * the chunk once per head: each Buffer method called per line costs a trip into C++.
    */
   push(chunk: Buffer): Buffer[] {
     const out = new Pieces(chunk);
+    /** `text` is chunk[base, until) as latin1. */
+    let text = '';
+    let base = 0;
+    let until = 0;
     let i = 0;
     while (i < chunk.length) {
       if (this.mode === 'pass') {
@@ -157,14 +172,19 @@ export class RequestLineNormalizer {
         if (this.bodyLeft === 0) this.mode = 'line';
         continue;
       }
+      if (i >= until) {
+        const end = chunk.indexOf(HEAD_END, i);
+        until = end < 0 ? chunk.length : end + HEAD_END.length;
+        base = i;
+        text = chunk.toString('latin1', base, until);
+      }
       const from = i;
-      const lf = chunk.indexOf(LF, i);
-      const stop = lf < 0 ? chunk.length : lf + 1;
-      const piece = chunk.subarray(i, stop);
+      const lf = text.indexOf('\n', i - base);
+      const stop = lf < 0 ? until : base + lf + 1;
       i = stop;
       // Header bytes go straight on; only the request line is held until it is complete.
       if (this.mode === 'head') out.range(from, stop);
-      if (this.pendingLength + piece.length > MAX_LINE) {
+      if (this.pendingLength + (stop - from) > MAX_LINE) {
         if (this.mode === 'line') {
           for (const held of this.pending) out.buffer(held);
           out.range(from, stop);
@@ -173,20 +193,21 @@ export class RequestLineNormalizer {
         continue;
       }
       if (lf < 0) {
-        this.pending.push(Buffer.from(piece));
-        this.pendingLength += piece.length;
+        this.pending.push(Buffer.from(chunk.subarray(from, stop)));
+        this.pendingLength += stop - from;
         continue;
       }
-      const line = this.pending.length ? Buffer.concat([...this.pending, piece]) : piece;
+      const held = this.pending.length ? Buffer.concat([...this.pending, chunk.subarray(from, stop)]) : null;
       this.pending = [];
       this.pendingLength = 0;
+      const line = held ? held.toString('latin1') : text.slice(from - base, stop - base);
       if (this.mode === 'head') {
         this.headerLine(line);
         continue;
       }
-      const sent = this.requestLine(line);
-      if (sent === piece) out.range(from, stop);
-      else out.buffer(sent);
+      const sent = this.requestLine(line, () => held ?? chunk.subarray(from, stop));
+      if (sent === null && !held) out.range(from, stop);
+      else out.buffer(sent ?? held!);
     }
     return out.done();
   }
@@ -204,22 +225,34 @@ export class RequestLineNormalizer {
     this.pendingLength = 0;
   }
 
-  /** The bytes to send for a complete request line: `line` itself unless its target was rewritten. */
-  private requestLine(line: Buffer): Buffer {
+  /**
+   * Takes a complete request line (latin1 text; `bytes` gives its buffer): the bytes to send
+   * instead, or null to send it as it came.
+   */
+  private requestLine(line: string, bytes: () => Buffer): Buffer | null {
     // Node skips empty lines before a request line, so a head may still start after one.
-    if (line.length === 2 && line[0] === CR) return line;
-    const normalized = normalizeRequestLine(line);
+    if (line === '\r\n') return null;
+    if (PLAIN_REQUEST_LINE.test(line)) {
+      this.startHead();
+      return null;
+    }
+    const original = bytes();
+    const normalized = normalizeRequestLine(original);
     if (!normalized) {
       this.toPass();
-      return line;
+      return null;
     }
-    this.mode = 'head';
-    this.head = { contentLength: null, opaque: false };
-    return normalized;
+    this.startHead();
+    return normalized === original ? null : normalized;
   }
 
-  private headerLine(line: Buffer): void {
-    if (line.length === 2 && line[0] === CR) {
+  private startHead(): void {
+    this.mode = 'head';
+    this.head = { contentLength: null, opaque: false };
+  }
+
+  private headerLine(line: string): void {
+    if (line === '\r\n') {
       if (this.head.opaque) this.toPass();
       else if (this.head.contentLength) {
         this.mode = 'body';
