@@ -11,7 +11,8 @@
  *
  *   npm run bench                 both stores, 3 rounds of 5 s per run
  *   npm run bench -- --quick      MariaDB only, 1 round of 2 s (under two minutes)
- *   npm run bench -- --soak 300   then 300 s of Show at 16 connections, RSS sampled
+ *   npm run bench -- --soak 300   then 300 s of Show at 16 connections (both faces in turn unless
+ *                                 --face names one), RSS sampled
  *   npm run bench -- --only Show --store mysql --face graphql --profile
  *                                 one operation, one store, one face (beside bare), with a V8
  *                                 CPU profile of yesgraph written to bench/results/profiles/ and
@@ -287,9 +288,11 @@ async function benchStore(kind: StoreKind): Promise<Row[]> {
         }
       }
     }
-    // Show soaks (the first operation run when --only leaves Show out).
+    // Show soaks (the first operation run when --only leaves Show out), on both faces in turn
+    // unless --face names one.
     const soaked = ops.find((op) => op.name.startsWith('Show')) ?? ops[0]!;
-    if (args.soak) await soak(base.legacy, soaked.legacy, yesgraph.pid!, Number(args.soak));
+    const soakCalls = args.face === 'legacy' || args.face === 'graphql' ? soaked[args.face] : soaked.legacy.flatMap((call, i) => [call, soaked.graphql[i % soaked.graphql.length]!]);
+    if (args.soak) await soak(base.legacy, soakCalls, yesgraph.pid!, Number(args.soak));
     return rows;
   } finally {
     // A clean exit, so a --profile is written.
@@ -301,7 +304,7 @@ async function benchStore(kind: StoreKind): Promise<Row[]> {
   }
 }
 
-/** Show at 16 connections for `total` seconds in slices, printing RSS after each: it must not grow. */
+/** `calls` (Show) at 16 connections for `total` seconds in slices, printing RSS after each: it must not grow. */
 async function soak(base: string, calls: readonly Call[], pid: number, total: number): Promise<void> {
   const slice = 30;
   for (let at = 0; at < total; at += slice) {

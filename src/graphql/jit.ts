@@ -31,7 +31,7 @@ function offsetOf(source: Source, at: SourceLocation): number {
  * graphql-jit's errors carry locations but no nodes, which the error formatting after execution
  * drops: give them the document's source and positions, as the ordinary executor's have.
  */
-export function placed(result: ExecutionResult, document: DocumentNode): ExecutionResult {
+function placed(result: ExecutionResult, document: DocumentNode): ExecutionResult {
   const source = document.loc?.source;
   if (!result.errors?.length || !source) return result;
   const errors = result.errors.map((err) =>

@@ -51,11 +51,6 @@ export class PreparedOperations {
     private readonly mask: MaskError,
   ) {}
 
-  /** How many documents are prepared. */
-  get size(): number {
-    return this.byKey.size;
-  }
-
   /** Keeps a document that yoga's pipeline admitted and graphql-jit compiled (src/graphql/jit.ts calls it). */
   learn(text: string, operationName: string | null | undefined, schema: GraphQLSchema, document: DocumentNode, query: CompiledQuery): void {
     const key = keyOf(text, operationName);
@@ -84,9 +79,8 @@ export class PreparedOperations {
       member = op.member;
       result = await runCompiled(plan.query, plan.schema, plan.document, plan.operation, undefined, { guard: { op } } satisfies GraphQLContext, params.variables);
     } catch (err) {
-      // Anything but a refusal is the server's fault (answered by the server with an error id).
-      if (!(err instanceof ProtocolError)) throw err;
-      result = { errors: [protocolGraphQLError(err)] };
+      // A refusal of the guard's, or a fault: masked (logged under an error id) as yoga masks a throw.
+      result = { errors: [err instanceof ProtocolError ? protocolGraphQLError(err) : (this.mask(err) as GraphQLError)] };
     }
     if (result.errors?.length) result = { ...result, errors: result.errors.map((e) => this.mask(e) as GraphQLError) };
     entry.ret = retOf(result);

@@ -96,21 +96,37 @@ function valuesOf(row: Row, columns: TableInfo['columns']): Record<string, unkno
   return values;
 }
 
+/** A Message read from a row; `values` is made on first use (most reads answer only the fields). */
+class RowMessage implements Message {
+  readonly id: number;
+  readonly parentId: number;
+  readonly key: string;
+  readonly nickname: string;
+  readonly content: string;
+  readonly postTime: string;
+  readonly uuid: string;
+  private made: Record<string, unknown> | undefined;
+
+  constructor(
+    private readonly row: Row,
+    private readonly columns: TableInfo['columns'],
+  ) {
+    this.id = Number(row.id);
+    this.parentId = Number(row.message_pid);
+    this.key = String(row.message_key);
+    this.nickname = String(row.message_nickname);
+    this.content = String(row.message_content);
+    this.postTime = textValue(row.message_post_time) ?? '';
+    this.uuid = String(row.uuid);
+  }
+
+  get values(): Readonly<Record<string, unknown>> {
+    return (this.made ??= valuesOf(this.row, this.columns));
+  }
+}
+
 function toMessage(row: Row, columns: TableInfo['columns']): Message {
-  // Made on first use: most reads answer only the fields below.
-  let values: Record<string, unknown> | undefined;
-  return {
-    id: Number(row.id),
-    parentId: Number(row.message_pid),
-    key: String(row.message_key),
-    nickname: String(row.message_nickname),
-    content: String(row.message_content),
-    postTime: textValue(row.message_post_time) ?? '',
-    uuid: String(row.uuid),
-    get values() {
-      return (values ??= valuesOf(row, columns));
-    },
-  };
+  return new RowMessage(row, columns);
 }
 
 function orderBy(order: MessageOrder): Sql {
@@ -180,13 +196,24 @@ export interface ShowInput extends PageQuery {
 export async function showMessages(ctx: OperationContext, input: ShowInput): Promise<{ total: number; items: ThreadNode[] }> {
   const messages = await openMessages(ctx, input.moreSelect ?? []);
   if (input.moreSelect) checkColumns([...input.moreSelect], messages.columns, 'more_select');
-  const thread = async (message: Message, level: number): Promise<ThreadNode> => {
-    if (level === THREAD_DEPTH) return { message };
-    const children = await messages.children(message, input.order);
-    return { message, children: await Promise.all(children.map((c) => thread(c, level + 1))) };
-  };
   const [total, top] = await Promise.all([messages.total(input.key), messages.page(input)]);
-  return { total, items: await Promise.all(top.map((m) => thread(m, 1))) };
+  // Level by level: the replies to every message of a level are asked for at once (one statement).
+  interface Node {
+    readonly message: Message;
+    children?: Node[];
+  }
+  const items = top.map((message): Node => ({ message }));
+  let level = items;
+  for (let depth = 2; depth <= THREAD_DEPTH && level.length; depth++) {
+    const replies = await Promise.all(level.map((node) => messages.children(node.message, input.order)));
+    const next: Node[] = [];
+    level.forEach((node, i) => {
+      node.children = replies[i]!.map((message) => ({ message }));
+      next.push(...node.children);
+    });
+    level = next;
+  }
+  return { total, items };
 }
 
 export interface PostInput extends z.output<typeof postInput> {

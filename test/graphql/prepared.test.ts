@@ -4,7 +4,12 @@
  * type and body, for data, business errors, variable errors, masked faults, refusals of the
  * per-call guards and of trusted-document apps, and the operation's note (metrics) alike.
  */
+import { parse } from 'graphql';
+import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { TrustedDocuments } from '../../src/graphql/hardening-trusted.js';
+import { MAX_PREPARED, PreparedOperations } from '../../src/graphql/prepared.js';
+import { getSchema } from '../../src/graphql/schema.js';
 import { sql } from '../../src/db/sql.js';
 import { payloadSign } from '../../src/guards/sign.js';
 import type { App } from '../../src/records/apps.js';
@@ -33,10 +38,14 @@ describe.each(kinds)('prepared operations on %s', (kind) => {
   const t = useServer(kind);
   afterEach(() => vi.restoreAllMocks());
 
-  function post(query: string, variables: Record<string, unknown> = {}, options: { app?: App; operationName?: string; sign?: string } = {}): Promise<Response> {
+  function post(
+    query: string,
+    variables: Record<string, unknown> = {},
+    options: { app?: App; operationName?: string; sign?: string; session?: Record<string, string> } = {},
+  ): Promise<Response> {
     const app = options.app ?? t.app;
     const body = JSON.stringify({ query, variables, ...(options.operationName ? { operationName: options.operationName } : {}) });
-    const headers = { 'content-type': 'application/json', 'x-app-key': app.appKey, 'x-sign': options.sign ?? payloadSign(body, app.appSecret) };
+    const headers = { 'content-type': 'application/json', 'x-app-key': app.appKey, 'x-sign': options.sign ?? payloadSign(body, app.appSecret), ...options.session };
     return t.server.fetch(new Request(`${BASE}/graphql`, { method: 'POST', headers, body }));
   }
 
@@ -87,6 +96,25 @@ describe.each(kinds)('prepared operations on %s', (kind) => {
     }
   });
 
+  it('answers a fault of the per-call guards as yoga answers it', async () => {
+    const text = '{ hello(name: "guarded") }';
+    for (let i = 0; i < 2; i++) await post(text);
+    // The member's session cannot be read: the guard's entry fails, before the operation runs.
+    const session = { 'x-uuid': 'A'.repeat(32), 'x-token': 'b'.repeat(64) };
+    await t.rt.main.execute(sql`ALTER TABLE yg_member_session RENAME TO yg_member_session_gone`);
+    try {
+      const yoga = vi.spyOn(t.server.yoga, 'getResultForParams');
+      const prepared = await answer(await post(text, {}, { session }));
+      expect(yoga).not.toHaveBeenCalled();
+      const byYoga = await answer(await post('{ hello(name: "unseen") }', {}, { session }));
+      expect(yoga).toHaveBeenCalledOnce();
+      expect(prepared).toEqual(byYoga);
+      expect(prepared.body).toEqual({ errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR', errorId: '<id>' } }] });
+    } finally {
+      await t.rt.main.execute(sql`ALTER TABLE yg_member_session_gone RENAME TO yg_member_session`);
+    }
+  });
+
   it('refuses a call over the rate limit as yoga refuses it, and notes every run alike', async () => {
     const app = await t.newApp();
     await t.rt.appRecords.updateSettings(app.id, { rate: { limit: 3, seconds: 3600 } });
@@ -112,5 +140,28 @@ describe.each(kinds)('prepared operations on %s', (kind) => {
     const unsigned = await fourRuns(() => post(text, {}, { sign: 'WRONG' }));
     expect(unsigned.throughYoga).toBe(4);
     expect(unsigned.answers[3]!.body).toMatchObject({ errors: [{ extensions: { ret: 409 } }] });
+  });
+});
+
+describe('prepared operations, bounded', () => {
+  it('keeps at most MAX_PREPARED documents, dropping the one learned first', async () => {
+    const schema = getSchema();
+    const trusted = { of: async () => null } as unknown as TrustedDocuments;
+    const prepared = new PreparedOperations(trusted, (e) => e as Error);
+    const texts = Array.from({ length: MAX_PREPARED + 1 }, (_, i) => `{ hello(name: "n${i}") }`);
+    for (const text of texts) {
+      const document = parse(text);
+      const query = compileQuery(schema, document);
+      if (!isCompiledQuery(query)) throw new Error('not compiled');
+      prepared.learn(text, undefined, schema, document, query);
+    }
+    const entered: unknown[] = [];
+    const context = (): Parameters<PreparedOperations['run']>[1] => ({
+      guard: { pending: { app: {} as App, ip: null, enter: async (calls) => (entered.push(calls), { app: {}, member: null }) as never } },
+    });
+    expect(await prepared.run({ query: texts[0]! }, context())).toBeNull();
+    expect(await prepared.run({ query: texts[1]! }, context())).toEqual({ data: { hello: expect.stringContaining('n1') } });
+    expect(await prepared.run({ query: texts[MAX_PREPARED]! }, context())).toEqual({ data: { hello: expect.stringContaining(`n${MAX_PREPARED}`) } });
+    expect(entered).toEqual([['App.Hello.World'], ['App.Hello.World']]);
   });
 });
