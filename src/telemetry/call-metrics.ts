@@ -47,6 +47,11 @@ export class PlainCounter {
   get(): Exported {
     return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values: this.cells.map((c) => ({ labels: c.labels, value: c.value })) };
   }
+
+  /** Back to zero (prom-client's `registry.resetMetrics()`); the cells handed out stay valid. */
+  reset(): void {
+    for (const cell of this.cells) cell.value = 0;
+  }
 }
 
 /** Cumulative buckets, sum and count of one label set. */
@@ -61,6 +66,12 @@ export class HistogramCell {
     private readonly bounds: readonly number[],
   ) {
     this.counts = new Array<number>(bounds.length + 1).fill(0);
+  }
+
+  reset(): void {
+    this.counts.fill(0);
+    this.sum = 0;
+    this.count = 0;
   }
 
   observe(value: number): void {
@@ -107,5 +118,10 @@ export class PlainHistogram {
       values.push({ labels: cell.labels, value: cell.count, metricName: `${this.name}_count` });
     }
     return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
+  }
+
+  /** Back to zero (prom-client's `registry.resetMetrics()`); the cells handed out stay valid. */
+  reset(): void {
+    for (const cell of this.cells) cell.reset();
   }
 }

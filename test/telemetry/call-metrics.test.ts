@@ -37,6 +37,20 @@ describe('plain call metrics', () => {
           // And the JSON form, but for prom-client's empty exemplars.
           const json = async (r: Registry) => JSON.parse(JSON.stringify(await r.getMetricsAsJSON(), (k, v: unknown) => (k === 'exemplar' ? undefined : v))) as unknown;
           expect(await json(ours)).toEqual(await json(theirs));
+          // And after a reset, as prom-client resets its own.
+          ours.resetMetrics();
+          theirs.resetMetrics();
+          for (const cell of cells.values()) cell.value++;
+          for (const [key, cell] of hcells) {
+            cell.observe(0.5);
+            const [face, service] = key.split('|');
+            histogram.observe({ face: face!, service: service! }, 0.5);
+          }
+          for (const key of cells.keys()) {
+            const [face, service, ret] = key.split('|');
+            counter.inc({ face: face!, service: service!, ret: ret! });
+          }
+          expect(await ours.metrics()).toBe(await theirs.metrics());
         },
       ),
       { numRuns: 100 },
