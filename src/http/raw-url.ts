@@ -96,6 +96,11 @@ function readHeader(line: string, head: Head): boolean {
  */
 const PLAIN_REQUEST_LINE = /^(?!CONNECT )[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,32} [\x21-\x7e]+ HTTP\/1\.[01]\r\n$/;
 
+/** True for a request line (latin1 text) that `normalizeRequestLine` would return unchanged. */
+export function isPlainRequestLine(line: string): boolean {
+  return PLAIN_REQUEST_LINE.test(line);
+}
+
 /** The end of a request head. */
 const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
 
@@ -232,7 +237,7 @@ export class RequestLineNormalizer {
   private requestLine(line: string, bytes: () => Buffer): Buffer | null {
     // Node skips empty lines before a request line, so a head may still start after one.
     if (line === '\r\n') return null;
-    if (PLAIN_REQUEST_LINE.test(line)) {
+    if (isPlainRequestLine(line)) {
       this.startHead();
       return null;
     }

@@ -60,22 +60,8 @@ const MESSAGE_COLUMNS: ReadonlySet<string> = new Set(['id', 'uuid', 'message_key
 /** What a read selects beside MESSAGE_COLUMNS: the named extra columns, or every column. */
 export type MessageColumns = readonly string[] | 'all';
 
-export interface Message {
-  readonly id: number;
-  readonly parentId: number;
-  readonly key: string;
-  readonly nickname: string;
-  readonly content: string;
-  readonly postTime: string;
-  /** The member who wrote it, '' for a guest. */
-  readonly uuid: string;
-  /**
-   * The columns read (MESSAGE_COLUMNS and the extras of `openMessages`; never app_id), as the
-   * legacy face answers them: integer columns as numbers, others as text. A message just posted
-   * holds only the columns yesgraph wrote; `find` reads the rest.
-   */
-  readonly values: Readonly<Record<string, unknown>>;
-}
+/** A comment read from a row (or just written); the class below is its only maker. */
+export type Message = RowMessage;
 
 /** The messages of the calling app, for one request. */
 export interface Messages {
@@ -97,13 +83,14 @@ function valuesOf(row: Row, columns: TableInfo['columns']): Record<string, unkno
 }
 
 /** A Message read from a row; `values` is made on first use (most reads answer only the fields). */
-class RowMessage implements Message {
+class RowMessage {
   readonly id: number;
   readonly parentId: number;
   readonly key: string;
   readonly nickname: string;
   readonly content: string;
   readonly postTime: string;
+  /** The member who wrote it, '' for a guest. */
   readonly uuid: string;
   private made: Record<string, unknown> | undefined;
 
@@ -120,6 +107,11 @@ class RowMessage implements Message {
     this.uuid = String(row.uuid);
   }
 
+  /**
+   * The columns read (MESSAGE_COLUMNS and the extras of `openMessages`; never app_id), as the
+   * legacy face answers them: integer columns as numbers, others as text. A message just posted
+   * holds only the columns yesgraph wrote; `find` reads the rest.
+   */
   get values(): Readonly<Record<string, unknown>> {
     return (this.made ??= valuesOf(this.row, this.columns));
   }

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_LINE, normalizeRequestLine, RequestLineNormalizer } from '../../src/http/raw-url.js';
+import { isPlainRequestLine, MAX_LINE, normalizeRequestLine, RequestLineNormalizer } from '../../src/http/raw-url.js';
 
 const b = (s: string) => Buffer.from(s, 'utf8');
 
@@ -156,6 +156,20 @@ const cuts = fc.array(fc.integer({ min: 0, max: 50 }), { maxLength: 30 });
 const count = (buf: Buffer, byte: number) => buf.reduce((n, x) => n + (x === byte ? 1 : 0), 0);
 
 describe('RequestLineNormalizer properties', () => {
+  it('takes a line as plain only when normalizeRequestLine would return it unchanged', () => {
+    const piece = fc.constantFrom('GET', 'POST', 'CONNECT', 'G(T', ' ', '  ', '/', '/?a=1', 'é', '小', '\t', '\u0001', '\u007f', 'HTTP/1.1', 'HTTP/1.0', 'HTTP/2.0', '\r', '\n', 'x'.repeat(33));
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), fc.boolean(), (pieces, crlf) => {
+        const line = b(pieces.join('') + (crlf ? '\r\n' : ''));
+        const plain = isPlainRequestLine(line.toString('latin1'));
+        if (plain) expect(normalizeRequestLine(line)).toBe(line);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(isPlainRequestLine('GET /?s=App.Hello.World HTTP/1.1\r\n')).toBe(true);
+    expect(isPlainRequestLine('GET /?n=小 HTTP/1.1\r\n')).toBe(false);
+  });
+
   it('passes well-formed traffic through byte-identical, however it is split', () => {
     fc.assert(
       fc.property(fc.array(wellFormed, { minLength: 1, maxLength: 5 }), cuts, (requests, split) => {
