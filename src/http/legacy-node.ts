@@ -9,21 +9,31 @@ import { readNodeBody } from './node-body.js';
 
 /**
  * A target whose path and query WHATWG URL parsing leaves as they are: only characters that
- * need no percent-encoding in either, no dot segment, no backslash, no fragment.
+ * need no percent-encoding in either (the dot of `s=App.Hello.World` among them), no dot
+ * segment in the path, no backslash, no fragment.
  */
-const PLAIN_TARGET = /^\/[A-Za-z0-9\-_~!$&()*+,;=:@/?%]*$/;
+const PLAIN_TARGET = /^\/[A-Za-z0-9\-._~!$&()*+,;=:@/?%]*$/;
 const DOT_SEGMENT = /\/\.|%2e/i;
 
+export interface Target {
+  readonly pathname: string;
+  readonly query: string;
+}
+
+/** The common target split without a URL parse (about 5 µs, 3 % of a Hello call's CPU); null when it needs one. */
+export function splitPlainTarget(target: string): Target | null {
+  if (!PLAIN_TARGET.test(target)) return null;
+  const q = target.indexOf('?');
+  const pathname = q < 0 ? target : target.slice(0, q);
+  return DOT_SEGMENT.test(pathname) ? null : { pathname, query: q < 0 ? '' : target.slice(q + 1) };
+}
+
 /** Path and query of the request target, normalised as the Fetch bridge's URL is; null for a target that is not a path. */
-export function targetOf(req: IncomingMessage): { pathname: string; query: string } | null {
+export function targetOf(req: IncomingMessage): Target | null {
   const target = req.url ?? '/';
   if (!target.startsWith('/')) return null;
-  // The common target, split without a URL parse (about 5 µs, 3 % of a Hello call's CPU).
-  if (PLAIN_TARGET.test(target)) {
-    const q = target.indexOf('?');
-    const pathname = q < 0 ? target : target.slice(0, q);
-    if (!DOT_SEGMENT.test(pathname)) return { pathname, query: q < 0 ? '' : target.slice(q + 1) };
-  }
+  const plain = splitPlainTarget(target);
+  if (plain) return plain;
   // Concatenated, not resolved against a base: `//?s=…` (the PHP SDK's path) is a path here.
   try {
     const url = new URL(`http://localhost${target}`);
@@ -33,7 +43,7 @@ export function targetOf(req: IncomingMessage): { pathname: string; query: strin
   }
 }
 
-export function legacyRequestFromNode(req: IncomingMessage, target: { pathname: string; query: string }): LegacyRequest {
+export function legacyRequestFromNode(req: IncomingMessage, target: Target): LegacyRequest {
   return {
     method: req.method ?? 'GET',
     pathname: target.pathname,

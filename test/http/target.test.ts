@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { targetOf } from '../../src/http/legacy-node.js';
+import { splitPlainTarget, targetOf } from '../../src/http/legacy-node.js';
 
 const of = (url: string) => targetOf({ url } as IncomingMessage);
 
@@ -30,6 +30,16 @@ describe('targetOf', () => {
     expect(byUrl(target)).toEqual(expected);
   });
 
+  it("splits the SDKs' targets without a URL parse", () => {
+    // What the platform's SDKs send: the service's dots, encoded values, a JSON where.
+    for (const target of ['/?s=App.Hello.World&name=bench&app_key=A1&sign=F00', '//?s=App.Table.FreeQuery&where=%5B%5B%22id%22%2C%22%3E%22%2C1%5D%5D', '/api/App.Hello.World?x=1.5']) {
+      expect(splitPlainTarget(target)).toEqual(byUrl(target));
+    }
+    for (const target of ['/./?s=x', '/a/..?s=x', '/%2E?s=x', '/?s=a b', '/?s=é', '/a\\b', '/?s=x#f']) {
+      expect(splitPlainTarget(target)).toBeNull();
+    }
+  });
+
   it('is null for a target that is not a path', () => {
     expect(of('*')).toBeNull();
     expect(of('http://example.com/')).toBeNull();
@@ -41,6 +51,8 @@ describe('targetOf', () => {
       fc.property(fc.array(char, { maxLength: 30 }), (chars) => {
         const target = '/' + chars.join('');
         expect(of(target)).toEqual(byUrl(target));
+        const plain = splitPlainTarget(target);
+        if (plain) expect(plain).toEqual(byUrl(target));
       }),
       { numRuns: 2000 },
     );
