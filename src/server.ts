@@ -88,7 +88,9 @@ export function createServer(rt: Runtime, options: ServerOptions = {}): Yesgraph
     try {
       body = await read(rt.config.bodyLimit);
       text = decodeUtf8(body);
-      await checkGraphQLDepth(new URL(post.url), post.headers.get('content-type') ?? '', body, text);
+      // A POST's URL seldom has a query: parsed only when it has one.
+      const search = post.url.includes('?') ? new URL(post.url).search.slice(1) : '';
+      await checkGraphQLDepth(search, post.headers.get('content-type') ?? '', body, text);
     } catch (err) {
       if (err instanceof ProtocolError) return graphqlRefusal(err);
       throw err;
@@ -104,7 +106,7 @@ export function createServer(rt: Runtime, options: ServerOptions = {}): Yesgraph
   async function graphqlOther(request: Request, note: AccessNote, info: RequestInfo): Promise<Response> {
     const url = new URL(request.url);
     try {
-      await checkGraphQLDepth(url, request.headers.get('content-type') ?? '', null, '');
+      await checkGraphQLDepth(url.search.slice(1), request.headers.get('content-type') ?? '', null, '');
     } catch (err) {
       if (err instanceof ProtocolError) return responseOf(graphqlRefusal(err));
       throw err;

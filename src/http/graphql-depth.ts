@@ -11,9 +11,12 @@ function checkParams(params: URLSearchParams): void {
   for (const name of JSON_PARAMS) for (const value of params.getAll(name)) checkJsonDepth(value);
 }
 
-/** `body` is the POST body already read (null for other methods), `text` its UTF-8 text. */
-export async function checkGraphQLDepth(url: URL, contentType: string, body: Uint8Array<ArrayBuffer> | null, text: string): Promise<void> {
-  checkParams(url.searchParams);
+/**
+ * `search` is the URL's query string as `URL.search` gives it, without its `?`; `body` the POST
+ * body already read (null for other methods), `text` its UTF-8 text.
+ */
+export async function checkGraphQLDepth(search: string, contentType: string, body: Uint8Array<ArrayBuffer> | null, text: string): Promise<void> {
+  if (search) checkParams(new URLSearchParams(search));
   if (!body) return;
   const type = contentType.toLowerCase();
   if (type.includes('json')) checkJsonDepth(text);

@@ -134,6 +134,13 @@ describe.each(kinds)('faces (main store on %s)', (kind) => {
         },
       ],
       [
+        'JSON POST with variables in its query string',
+        (depth) => {
+          const body = JSON.stringify({ query });
+          return new Request(`${BASE}/graphql?${new URLSearchParams({ variables: variables(depth) })}`, { method: 'POST', body, headers: signed(body, 'application/json') });
+        },
+      ],
+      [
         'urlencoded POST',
         (depth) => {
           const body = new URLSearchParams({ query, variables: variables(depth) }).toString();
