@@ -4,7 +4,7 @@
  * `yesgraph log stats`, and pruning in small batches. A row says who called what and how it went;
  * it has no column a parameter could reach, so no secret, sign, token or password is ever stored.
  */
-import { empty, inList, join, powerOfTwoRuns, sql, type Sql } from '../db/sql.js';
+import { empty, inList, join, powerOfTwoRuns, sql, valueRows, type Sql } from '../db/sql.js';
 import type { Store } from '../db/store.js';
 
 export type Face = 'legacy' | 'graphql';
@@ -32,6 +32,7 @@ export interface LoggedCall extends CallRow {
 /** Column limits of yg_call_log: values are cut to them before they are written. */
 export const CALL_LOG_LIMITS = { appKey: 32, service: 128, ip: 45, memberUuid: 32 } as const;
 
+/** Values per row of an INSERT. */
 const PER_ROW = 9;
 
 interface Raw {
@@ -92,11 +93,9 @@ export class CallLogRecords {
   async insert(rows: readonly CallRow[]): Promise<void> {
     let i = 0;
     for (const run of powerOfTwoRuns(rows.length, this.rowsPerStatement)) {
-      const values = rows
-        .slice(i, i + run)
-        .map((r) => sql`(${r.at}, ${r.appKey}, ${r.face}, ${r.service}, ${r.ret}, ${r.errCode}, ${r.durationUs}, ${r.ip}, ${r.memberUuid})`);
+      const values = rows.slice(i, i + run).map((r) => [r.at, r.appKey, r.face, r.service, r.ret, r.errCode, r.durationUs, r.ip, r.memberUuid]);
       i += run;
-      await this.main.execute(sql`INSERT INTO yg_call_log (at, app_key, face, service, ret, err_code, duration_us, ip, member_uuid) VALUES ${join(values)}`);
+      await this.main.execute(sql`INSERT INTO yg_call_log (at, app_key, face, service, ret, err_code, duration_us, ip, member_uuid) VALUES ${valueRows(values)}`);
     }
   }
 

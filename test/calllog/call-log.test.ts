@@ -16,7 +16,7 @@ import { sqlDateTime } from '../../src/db/datetime.js';
 import { migrate } from '../../src/db/migrate.js';
 import { openStore } from '../../src/db/open.js';
 import { CallLogRecords, type CallRow } from '../../src/records/call-log.js';
-import { CallLog } from '../../src/telemetry/call-log.js';
+import { CallLog, DEFAULT_BATCH_ROWS } from '../../src/telemetry/call-log.js';
 import { CallLogPruner } from '../../src/telemetry/call-log-pruner.js';
 import { Metrics } from '../../src/telemetry/metrics.js';
 import { startRuntime } from '../../src/runtime.js';
@@ -248,6 +248,19 @@ describe.each(kinds)('call log upkeep on %s', (kind) => {
     } finally {
       await pruner.close();
     }
+  });
+
+  it('writes a full batch in one INSERT', async () => {
+    await migrate(db.store);
+    await db.store.execute(sql`DELETE FROM yg_call_log`);
+    const records = new CallLogRecords(db.store);
+    const writer = new CallLog(records, silentLogger, new Metrics(), { flushMs: 60_000 });
+    const { statements } = await countStatements(db.store, async () => {
+      for (let i = 0; i < DEFAULT_BATCH_ROWS; i++) writer.record(row(sqlDateTime(new Date()), `s${i}`));
+      await writer.close();
+    });
+    expect(statements.filter((s) => /^\s*INSERT INTO yg_call_log/i.test(s))).toHaveLength(1);
+    expect(await records.latest({ limit: 1000 })).toHaveLength(DEFAULT_BATCH_ROWS);
   });
 
   it.runIf(kind === 'mysql')('drops what does not fit while the store is stalled, counts it, warns, and writes the rest once it answers', async () => {

@@ -5,7 +5,8 @@
  * builders, and on each main store by the distinct texts the call log's writes send.
  */
 import { describe, expect, it } from 'vitest';
-import { inList, powerOfTwoRuns, render, sql } from '../../src/db/sql.js';
+import { inList, join, powerOfTwoRuns, render, sql, valueRows } from '../../src/db/sql.js';
+import { mssqlDialect } from '../../src/db/mssql.js';
 import { sqliteDialect } from '../../src/db/sqlite.js';
 import { CallLogRecords, type CallRow } from '../../src/records/call-log.js';
 import { migrate } from '../../src/db/migrate.js';
@@ -33,6 +34,21 @@ describe('inList', () => {
 
   it('refuses an empty list (IN () is no SQL)', () => {
     expect(() => inList([])).toThrow(/at least one/);
+  });
+});
+
+describe('valueRows', () => {
+  it('renders as one fragment per row joined would, on every placeholder style', () => {
+    const rows = [
+      [1, 'a', null],
+      [2, 'b', 'c'],
+      [3, null, 'd'],
+    ];
+    for (const dialect of [sqliteDialect, mssqlDialect]) {
+      const joined = render(sql`INSERT INTO t (a, b, c) VALUES ${join(rows.map(([a, b, c]) => sql`(${a}, ${b}, ${c})`))}`, dialect);
+      expect(render(sql`INSERT INTO t (a, b, c) VALUES ${valueRows(rows)}`, dialect)).toEqual(joined);
+    }
+    expect(render(valueRows([[7]]), sqliteDialect)).toEqual({ text: '(?)', params: [7] });
   });
 });
 
