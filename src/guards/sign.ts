@@ -10,7 +10,15 @@ import type { App } from '../records/apps.js';
 /** Parameters a client may or may not have included when signing (transport flags). */
 const OPTIONAL_IN_SIGNATURE = ['yesapi_allow_origin'];
 
-function byteOrder(a: string, b: string): number {
+/**
+ * Code units from U+D800 up: surrogates sort below U+E000-U+FFFF in UTF-16 but above them in
+ * UTF-8. Below that, comparing strings as JavaScript does gives their UTF-8 byte order.
+ */
+const UTF16_ORDER_DIFFERS = /[\uD800-\uFFFF]/;
+
+/** UTF-8 byte order, the platform's: without a Buffer per comparison when no name needs one. */
+export function byteOrder(a: string, b: string): number {
+  if (!UTF16_ORDER_DIFFERS.test(a) && !UTF16_ORDER_DIFFERS.test(b)) return a < b ? -1 : a > b ? 1 : 0;
   // Stryker disable next-line StringLiteral: utf8 is Buffer.from's default
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }

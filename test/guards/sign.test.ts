@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkPayloadSign, checkSign, dynamicSign, payloadSign } from '../../src/guards/sign.js';
+import { byteOrder, checkPayloadSign, checkSign, dynamicSign, payloadSign } from '../../src/guards/sign.js';
 import { type ProtocolError } from '../../src/errors.js';
 import { NO_SETTINGS, type App } from '../../src/records/apps.js';
 
@@ -7,6 +8,29 @@ const APP_KEY = '0123456789ABCDEF0123456789ABCDEF';
 const SECRET = 'my_app_secret_for_tests';
 
 const sign = (params: Record<string, string>) => dynamicSign(new Map(Object.entries({ ...params, app_key: APP_KEY })), SECRET);
+
+describe('the order of parameter names: UTF-8 bytes', () => {
+  const bytes = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+
+  it('puts a name beyond U+FFFF after one in U+E000-U+FFFF, as its bytes do (JavaScript order puts it before)', () => {
+    const astral = '\u{1F600}';
+    const high = '\uFF21';
+    expect(astral < high).toBe(true);
+    expect(byteOrder(astral, high)).toBe(1);
+    expect(byteOrder(high, astral)).toBe(-1);
+    expect(dynamicSign(new Map([[astral, '1'], [high, '2']]), SECRET)).toBe(payloadSign('21', SECRET));
+  });
+
+  it('orders any two names as Buffer.compare orders their UTF-8 bytes', () => {
+    const name = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.constantFrom('a', 'a_b', 'A', '\uE000', '\uFFFF', '\u{10000}', '文'));
+    fc.assert(
+      fc.property(name, name, (a, b) => {
+        expect(byteOrder(a, b)).toBe(bytes(a, b));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
 
 describe('dynamic signature: the test vectors of docs/PROTOCOL.md §2', () => {
   it('App.Hello.World', () => {
