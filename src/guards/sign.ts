@@ -20,7 +20,7 @@ const HIGH_UNIT = /[\uD800-\uFFFF]/;
  * compared as bytes, which costs two Buffers per comparison.
  */
 export function byteOrder(a: string, b: string): number {
-  // Stryker disable next-line ConditionalExpression: the byte comparison orders every pair the same (this is a shortcut)
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: the byte comparison orders every pair the same (this is a shortcut)
   if (!HIGH_UNIT.test(a) || !HIGH_UNIT.test(b)) return a < b ? -1 : a > b ? 1 : 0;
   // Stryker disable next-line StringLiteral: utf8 is Buffer.from's default
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
