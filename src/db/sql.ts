@@ -31,15 +31,22 @@ export class Sql {
 /** Tagged template: `${x}` is a bound value unless x is itself a Sql fragment. */
 export function sql(strings: TemplateStringsArray, ...values: unknown[]): Sql {
   const parts: Part[] = [];
-  strings.forEach((text, i) => {
+  for (let i = 0; i < strings.length; i++) {
+    const text = strings[i]!;
     if (text) parts.push({ kind: 'text', text });
     if (i < values.length) {
       const v = values[i];
-      if (v instanceof Sql) parts.push(...v.parts);
+      if (v instanceof Sql) append(parts, v);
       else parts.push({ kind: 'param', value: v });
     }
-  });
+  }
   return new Sql(parts);
+}
+
+/** `parts.push(...fragment.parts)` without the spread, which costs more than the loop on hot paths. */
+function append(parts: Part[], fragment: Sql): void {
+  const more = fragment.parts;
+  for (let i = 0; i < more.length; i++) parts.push(more[i]!);
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
@@ -66,10 +73,11 @@ export function param(value: unknown): Sql {
 
 export function join(items: readonly Sql[], separator = ', '): Sql {
   const parts: Part[] = [];
-  items.forEach((item, i) => {
-    if (i > 0) parts.push({ kind: 'text', text: separator });
-    parts.push(...item.parts);
-  });
+  const between: Part = { kind: 'text', text: separator };
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) parts.push(between);
+    append(parts, items[i]!);
+  }
   return new Sql(parts);
 }
 
