@@ -73,6 +73,8 @@ export interface Messages {
   total(key: string | undefined): Promise<number>;
   /** The replies to a message, batched with every other parent asked for in the same tick. */
   children(parent: Message, order: MessageOrder): Promise<Message[]>;
+  /** The replies to each of `parents` (every id a key), oldest first, in the statements `children` would send for them. */
+  childrenOf(parents: readonly number[]): Promise<Map<number, Message[]>>;
   find(id: number): Promise<Message | undefined>;
 }
 
@@ -121,6 +123,11 @@ function toMessage(row: Row, columns: TableInfo['columns']): Message {
   return new RowMessage(row, columns);
 }
 
+/** Replies read oldest first, in `order`. */
+function inOrder(oldestFirst: Message[], order: MessageOrder): Message[] {
+  return order === 'newest' ? [...oldestFirst].reverse() : oldestFirst;
+}
+
 function orderBy(order: MessageOrder): Sql {
   return order === 'newest' ? raw(' ORDER BY message_post_time DESC, id DESC') : raw(' ORDER BY message_post_time ASC, id ASC');
 }
@@ -139,19 +146,28 @@ export async function openMessages(ctx: OperationContext, extra: MessageColumns 
   const topLevel = (key: string | undefined) => sql` AND message_pid = 0${key === undefined ? empty : keyIs(key)}`;
   const rows = async (q: Sql) => (await ctx.main.query(q)).map((row) => toMessage(row, read));
 
+  // One parameter is the app id.
+  const maxParents = dialect.maxParams - 1;
+  /** The replies of every parent, oldest first: one statement per `maxParents` parents. */
+  const childrenOf = async (parentIds: readonly number[]): Promise<Map<number, Message[]>> => {
+    const byParent = new Map<number, Message[]>();
+    for (const id of parentIds) byParent.set(id, []);
+    for (let i = 0; i < parentIds.length; i += maxParents) {
+      const children = await rows(sql`${select} AND message_pid IN (${inList(parentIds.slice(i, i + maxParents), maxParents)})${orderBy('oldest')}`);
+      for (const m of children) byParent.get(m.parentId)?.push(m);
+    }
+    return byParent;
+  };
   // One loader per column set, so reads of two selections in one request do not share rows.
   const loader = ctx.loader(
     `messages.children:${read.map((c) => c.name).join(',')}`,
     () =>
       new DataLoader<number, Message[]>(
         async (parentIds) => {
-          const children = await rows(sql`${select} AND message_pid IN (${inList(parentIds)})${orderBy('oldest')}`);
-          const byParent = new Map<number, Message[]>(parentIds.map((id) => [id, []]));
-          for (const m of children) byParent.get(m.parentId)?.push(m);
+          const byParent = await childrenOf(parentIds);
           return parentIds.map((id) => byParent.get(id)!);
         },
-        // One parameter is the app id.
-        { maxBatchSize: dialect.maxParams - 1 },
+        { maxBatchSize: maxParents },
       ),
   );
 
@@ -163,9 +179,9 @@ export async function openMessages(ctx: OperationContext, extra: MessageColumns 
       return Number(row?.n ?? 0);
     },
     async children(parent, order) {
-      const oldestFirst = await loader.load(parent.id);
-      return order === 'newest' ? [...oldestFirst].reverse() : oldestFirst;
+      return inOrder(await loader.load(parent.id), order);
     },
+    childrenOf,
     async find(id) {
       const [m] = await rows(sql`${select} AND id = ${id}`);
       return m;
@@ -189,7 +205,8 @@ export async function showMessages(ctx: OperationContext, input: ShowInput): Pro
   const messages = await openMessages(ctx, input.moreSelect ?? []);
   if (input.moreSelect) checkColumns([...input.moreSelect], messages.columns, 'more_select');
   const [total, top] = await Promise.all([messages.total(input.key), messages.page(input)]);
-  // Level by level: the replies to every message of a level are asked for at once (one statement).
+  // Level by level: the replies to every message of a level are read at once (one statement),
+  // straight from `childrenOf` rather than one loader promise per message.
   interface Node {
     readonly message: Message;
     children?: Node[];
@@ -197,12 +214,13 @@ export async function showMessages(ctx: OperationContext, input: ShowInput): Pro
   const items = top.map((message): Node => ({ message }));
   let level = items;
   for (let depth = 2; depth <= THREAD_DEPTH && level.length; depth++) {
-    const replies = await Promise.all(level.map((node) => messages.children(node.message, input.order)));
+    const replies = await messages.childrenOf(level.map((node) => node.message.id));
     const next: Node[] = [];
-    level.forEach((node, i) => {
-      node.children = replies[i]!.map((message) => ({ message }));
-      next.push(...node.children);
-    });
+    for (const node of level) {
+      const children = inOrder(replies.get(node.message.id)!, input.order).map((message): Node => ({ message }));
+      node.children = children;
+      for (const child of children) next.push(child);
+    }
     level = next;
   }
   return { total, items };
