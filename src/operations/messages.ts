@@ -5,9 +5,10 @@
  * 0), its replies, and their replies.
  *
  * Round trips do not grow with the page: a page is one statement, its `total` one, and each
- * level below it one, because children are read through the request's DataLoader
- * `messages.children`, keyed by parent id, so every parent of a level is asked for in one
- * `message_pid IN (…)`. Both faces read children through that loader.
+ * level below it one `message_pid IN (…)` for every parent of the level. The legacy face reads a
+ * level at once (`childrenOf`); GraphQL resolves each comment's replies through the request's
+ * DataLoader `messages.children`, keyed by parent id, which sends its batch through the same
+ * `childrenOf`.
  *
  * A read selects the columns every `Message` holds (MESSAGE_COLUMNS) and only the extra columns
  * its caller names: a page of 100 comments otherwise parses 200 DATETIMEs nobody answers.
@@ -73,7 +74,7 @@ export interface Messages {
   total(key: string | undefined): Promise<number>;
   /** The replies to a message, batched with every other parent asked for in the same tick. */
   children(parent: Message, order: MessageOrder): Promise<Message[]>;
-  /** The replies to each of `parents` (every id a key), oldest first, in the statements `children` would send for them. */
+  /** The replies to each of `parents`, oldest first, keyed by every id of `parents`: the statements `children` sends for them. */
   childrenOf(parents: readonly number[]): Promise<Map<number, Message[]>>;
   find(id: number): Promise<Message | undefined>;
 }

@@ -12,7 +12,8 @@ import type { Metrics } from './metrics.js';
 
 /**
  * Rows of a full batch: a power of two, so that it goes out as one INSERT (the records write
- * power-of-two runs; 500 rows took six statements, 256 + 128 + 64 + 32 + 16 + 4).
+ * power-of-two runs; 500 rows took six statements, 256 + 128 + 64 + 32 + 16 + 4). An engine whose
+ * parameter limit takes fewer rows gets the largest power of two it takes.
  */
 export const DEFAULT_BATCH_ROWS = 512;
 
@@ -44,7 +45,9 @@ export class CallLog {
     private readonly metrics: Metrics,
     options: CallLogOptions = {},
   ) {
-    this.batchRows = Math.min(options.batchRows ?? DEFAULT_BATCH_ROWS, records?.rowsPerStatement ?? DEFAULT_BATCH_ROWS);
+    const perStatement = records?.rowsPerStatement ?? DEFAULT_BATCH_ROWS;
+    // The default rounded down to a power of two where an engine takes fewer rows (SQL Server: 128).
+    this.batchRows = options.batchRows === undefined ? 2 ** Math.floor(Math.log2(Math.min(DEFAULT_BATCH_ROWS, perStatement))) : Math.min(options.batchRows, perStatement);
     this.maxBuffered = options.maxBuffered ?? 20_000;
     this.warnEveryMs = options.warnEveryMs ?? 10_000;
     if (records) {

@@ -294,3 +294,15 @@ describe.each(kinds)('call log upkeep on %s', (kind) => {
     }
   });
 });
+
+describe('call log batches', () => {
+  it('are the largest power of two an INSERT of the engine takes (SQL Server: 233 rows, so 128)', async () => {
+    const written: number[] = [];
+    const records = { rowsPerStatement: 233, insert: async (rows: readonly CallRow[]) => void written.push(rows.length) } as unknown as CallLogRecords;
+    const writer = new CallLog(records, silentLogger, new Metrics(), { flushMs: 60_000 });
+    const row: CallRow = { at: '2025-03-31 12:00:00', appKey: null, face: 'legacy', service: null, ret: 200, errCode: 0, durationUs: 1, ip: null, memberUuid: null };
+    for (let i = 0; i < 300; i++) writer.record(row);
+    await writer.close();
+    expect(written).toEqual([128, 128, 44]);
+  });
+});
