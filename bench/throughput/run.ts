@@ -18,9 +18,15 @@
  *                                 CPU profile of yesgraph written to bench/results/profiles/ and
  *                                 one of the bare server to bench/results/profiles/bare/ (open
  *                                 them in Chrome DevTools)
+ *   npm run bench -- --against ../before
+ *                                 also runs the yesgraph built in another checkout (its
+ *                                 dist/main.js, e.g. a worktree of an earlier commit) on the same
+ *                                 data, interleaved in the same rounds, and prints a second table:
+ *                                 this checkout against that one, run for run
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { openStore } from '../../src/db/open.js';
@@ -43,8 +49,12 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     profile: { type: 'boolean' },
     face: { type: 'string' },
+    against: { type: 'string' },
   },
 });
+/** The other checkout whose yesgraph runs beside this one (`--against`), resolved. */
+const against = args.against === undefined ? null : resolve(args.against);
+if (against && !existsSync(join(against, 'dist/main.js'))) throw new Error(`--against ${against}: no dist/main.js there (run npm run build in it)`);
 const quick = !!args.quick;
 const rounds = quick ? 1 : 3;
 const seconds = quick ? 2 : 5;
@@ -53,6 +63,8 @@ const SECRET_KEY = 'bench-secret-key-0123456789abcdef';
 const DB_MARK = 'bench_db';
 
 type Face = 'bare' | 'legacy' | 'graphql';
+/** A run of the `--against` checkout's yesgraph, on one face. */
+type AgainstFace = 'legacy@against' | 'graphql@against';
 interface Operation {
   readonly name: string;
   readonly legacy: Call[];
@@ -136,11 +148,13 @@ async function waitHealthy(base: string, child: ChildProcess): Promise<void> {
   throw new Error(`${base} did not come up`);
 }
 
-function startYesgraph(port: number, databaseUrl: string): ChildProcess {
-  const compiled = existsSync('dist/main.js');
-  const profile = args.profile ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : [];
+/** This checkout's yesgraph, or with `dir` the compiled yesgraph of another checkout, run from there. */
+function startYesgraph(port: number, databaseUrl: string, dir?: string): ChildProcess {
+  const compiled = dir !== undefined || existsSync('dist/main.js');
+  const profile = args.profile && !dir ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : [];
   const argv = [...profile, ...(compiled ? ['dist/main.js', 'serve'] : ['--import', 'tsx', 'src/main.ts', 'serve'])];
   return spawn(process.execPath, argv, {
+    cwd: dir,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: databaseUrl, YESGRAPH_SECRET_KEY: SECRET_KEY, NODE_ENV: 'production', LOG_LEVEL: 'warn' },
   });
@@ -209,6 +223,8 @@ interface Row {
   /** Server CPU per request, and the bare server's: a figure that holds on a busy machine. */
   cpuUs: number;
   bareCpuUs: number;
+  /** The `--against` checkout's figures for the same operation, face and connections. */
+  against?: { rps: number; p99: number; cpuUs: number };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -236,21 +252,40 @@ async function benchStore(kind: StoreKind): Promise<Row[]> {
     children.push(yesgraph);
     const bare = await startBare(bPort, mainDb.url, ownerDb.url, app, bareQueue);
     children.push(bare);
-    const base = { legacy: `http://127.0.0.1:${yPort}`, graphql: `http://127.0.0.1:${yPort}`, bare: `http://127.0.0.1:${bPort}` };
+    // The other checkout's yesgraph serves the same main store (its data, its migrations).
+    const aPort = await freePort();
+    const other = against ? startYesgraph(aPort, mainDb.url, against) : null;
+    if (other) children.push(other);
+    const base: Record<Face | AgainstFace, string> = {
+      legacy: `http://127.0.0.1:${yPort}`,
+      graphql: `http://127.0.0.1:${yPort}`,
+      bare: `http://127.0.0.1:${bPort}`,
+      'legacy@against': `http://127.0.0.1:${aPort}`,
+      'graphql@against': `http://127.0.0.1:${aPort}`,
+    };
     await waitHealthy(base.legacy, yesgraph);
+    if (other) await waitHealthy(base['legacy@against'], other);
     for (const op of ops) {
       await checkAnswers(base.legacy, op.legacy);
       await checkAnswers(base.graphql, op.graphql);
       await checkAnswers(base.bare, op.legacy);
+      if (other) {
+        await checkAnswers(base['legacy@against'], op.legacy);
+        await checkAnswers(base['graphql@against'], op.graphql);
+      }
     }
+    // Each face of this checkout, then the same face of the other one: a pair meets the same machine.
+    const faces = (['bare', 'legacy', 'legacy@against', 'graphql', 'graphql@against'] as const).filter(
+      (f) => (other || !f.endsWith('@against')) && (!args.face || f === 'bare' || f.startsWith(args.face)),
+    );
 
     const results = new Map<string, LoadResult[]>();
     for (let round = 0; round < rounds; round++) {
       for (const op of ops) {
         for (const connections of CONNECTIONS) {
-          for (const face of (['bare', 'legacy', 'graphql'] as const).filter((f) => !args.face || f === 'bare' || f === args.face)) {
-            const calls = face === 'graphql' ? op.graphql : op.legacy;
-            const pid = (face === 'bare' ? bare : yesgraph).pid!;
+          for (const face of faces) {
+            const calls = face.startsWith('graphql') ? op.graphql : op.legacy;
+            const pid = (face === 'bare' ? bare : face.endsWith('@against') ? other! : yesgraph).pid!;
             const r = await load(base[face], calls, connections, seconds, pid);
             const key = `${op.name}/${face}/${connections}`;
             results.set(key, [...(results.get(key) ?? []), r]);
@@ -284,6 +319,7 @@ async function benchStore(kind: StoreKind): Promise<Row[]> {
             failures: runs.reduce((n, r) => n + r.failures, 0),
             cpuUs: median(runs.map((r) => r.cpuUsPerRequest)),
             bareCpuUs,
+            ...againstOf(results.get(`${op.name}/${face}@against/${connections}`)),
           });
         }
       }
@@ -313,6 +349,29 @@ async function soak(base: string, calls: readonly Call[], pid: number, total: nu
   }
 }
 
+function againstOf(runs: readonly LoadResult[] | undefined): Pick<Row, 'against'> {
+  if (!runs) return {};
+  return { against: { rps: median(runs.map((r) => r.rps)), p99: median(runs.map((r) => r.p99)), cpuUs: median(runs.map((r) => r.cpuUsPerRequest)) } };
+}
+
+/** This checkout against the `--against` one, row by row (each the median of the same rounds). */
+function againstMarkdown(rows: readonly Row[]): string {
+  const lines = [
+    `This checkout against ${against}:`,
+    '',
+    '| store | operation | face | conns | req/s | against req/s | ratio | p99 ms | against p99 ms | CPU µs/req | against CPU µs/req | CPU ratio |',
+    '|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    ...rows.flatMap((r) =>
+      r.against
+        ? [
+            `| ${r.store} | ${r.operation} | ${r.face} | ${r.connections} | ${r.rps.toFixed(0)} | ${r.against.rps.toFixed(0)} | ${(r.rps / r.against.rps).toFixed(2)}× | ${r.p99} | ${r.against.p99} | ${r.cpuUs.toFixed(0)} | ${r.against.cpuUs.toFixed(0)} | ${(r.against.cpuUs / r.cpuUs).toFixed(2)}× |`,
+          ]
+        : [],
+    ),
+  ];
+  return lines.join('\n') + '\n';
+}
+
 function markdown(rows: readonly Row[]): string {
   const lines = [
     `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${rounds} round(s) of ${seconds} s per run.`,
@@ -335,7 +394,7 @@ const ordered = available
   .sort((a) => (a === 'mysql' ? -1 : 1));
 const rows: Row[] = [];
 for (const kind of ordered) rows.push(...(await benchStore(kind)));
-const table = markdown(rows);
+const table = markdown(rows) + (against ? '\n' + againstMarkdown(rows) : '');
 process.stdout.write('\n' + table);
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/throughput.json', JSON.stringify({ at: new Date().toISOString(), quick, rounds, seconds, rows }, null, 2) + '\n');
