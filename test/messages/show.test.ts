@@ -158,6 +158,27 @@ describe.each(kinds)('App.Market_Message.Show on %s', (kind) => {
       expect(withExtra.result.data!.messages.items[0]!.children[0]!.children[0]!.at).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
     });
 
+    it('read with a GraphQL page only the levels of replies its query nests, through aliases and fragments', async () => {
+      type Node = { id: number; children?: Node[]; a?: Node[]; b?: Node[] };
+      const full = await thread({ key: BIG_KEY, perpage: 3 });
+      const items = full.data!.messages.items;
+      const oneLevel = await warmCount(t.rt.main, () =>
+        t.graphql<{ messages: { items: Node[] } }>(`{ messages(key: "${BIG_KEY}", perpage: 3) { items { id children { id } } } }`),
+      );
+      expect(oneLevel.statements).toHaveLength(2);
+      expect(oneLevel.result.data!.messages.items.map((i) => i.children!.map((c) => c.id))).toEqual(items.map((i) => i.children.map((c) => c.id)));
+      const twoLevels = await warmCount(t.rt.main, () =>
+        t.graphql<{ messages: { items: Node[] } }>(
+          `fragment Replies on Comment { children { id } }
+           { messages(key: "${BIG_KEY}", perpage: 3) { items { id a: children { id } b: children { ...Replies } } } }`,
+        ),
+      );
+      expect(twoLevels.statements).toHaveLength(3);
+      const got = twoLevels.result.data!.messages.items;
+      expect(got.map((i) => i.b!.map((c) => c.children!.map((r) => r.id)))).toEqual(items.map((i) => i.children.map((c) => c.children.map((r) => r.id))));
+      expect(got.map((i) => i.a!.map((c) => c.id))).toEqual(items.map((i) => i.children.map((c) => c.id)));
+    });
+
     it('skip the count when GraphQL does not ask for total', async () => {
       const { statements } = await warmCount(t.rt.main, () => t.graphql(`{ messages(key: "${BIG_KEY}", perpage: 3) { items { id } } }`));
       expect(statements).toHaveLength(1);
