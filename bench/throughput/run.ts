@@ -254,7 +254,7 @@ async function benchStore(kind: StoreKind): Promise<Row[]> {
     const bare = await startBare(bPort, mainDb.url, ownerDb.url, app, bareQueue);
     children.push(bare);
     // The other checkout's yesgraph serves the same main store (its data, its migrations).
-    const aPort = await freePort();
+    const aPort = against ? await freePort() : 0;
     const other = against ? startYesgraph(aPort, mainDb.url, against) : null;
     if (other) children.push(other);
     const base: Record<Face | AgainstFace, string> = {

@@ -125,17 +125,22 @@ export function inList(values: readonly unknown[], limit = Infinity): Sql {
   return join(padded.map((v) => param(v)));
 }
 
+/** The largest power of two not above `n` (1 for anything below 2). */
+export function powerOfTwoAtMost(n: number): number {
+  return 2 ** Math.floor(Math.log2(Math.max(1, n)));
+}
+
 /**
  * Splits `count` rows into runs whose lengths are powers of two, largest first (at most `max`
  * each, itself rounded down to a power of two): multi-row INSERTs of those lengths are few
  * distinct statements, whatever the counts, for the same reason as `inList`.
  */
 export function powerOfTwoRuns(count: number, max: number): number[] {
-  const cap = 2 ** Math.floor(Math.log2(Math.max(1, max)));
+  const cap = powerOfTwoAtMost(max);
   const runs: number[] = [];
   let left = count;
   while (left > 0) {
-    const run = Math.min(cap, 2 ** Math.floor(Math.log2(left)));
+    const run = Math.min(cap, powerOfTwoAtMost(left));
     runs.push(run);
     left -= run;
   }

@@ -6,6 +6,7 @@
  * reported in a warning at most every `warnEveryMs`, rather than growing without bound; a batch
  * the store refuses is dropped the same way. `close()` (runtime close) writes what is left.
  */
+import { powerOfTwoAtMost } from '../db/sql.js';
 import type { Logger } from '../logger.js';
 import type { CallLogRecords, CallRow } from '../records/call-log.js';
 import type { Metrics } from './metrics.js';
@@ -47,7 +48,7 @@ export class CallLog {
   ) {
     const perStatement = records?.rowsPerStatement ?? DEFAULT_BATCH_ROWS;
     // The default rounded down to a power of two where an engine takes fewer rows (SQL Server: 128).
-    this.batchRows = options.batchRows === undefined ? 2 ** Math.floor(Math.log2(Math.min(DEFAULT_BATCH_ROWS, perStatement))) : Math.min(options.batchRows, perStatement);
+    this.batchRows = options.batchRows === undefined ? powerOfTwoAtMost(Math.min(DEFAULT_BATCH_ROWS, perStatement)) : Math.min(options.batchRows, perStatement);
     this.maxBuffered = options.maxBuffered ?? 20_000;
     this.warnEveryMs = options.warnEveryMs ?? 10_000;
     if (records) {
