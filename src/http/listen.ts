@@ -1,7 +1,6 @@
-/** Listening on host:port with node:http, optionally through the raw-URL normalizer. */
+/** Listening on host:port with node:http, optionally taking raw request targets (raw-target-fallback.ts). */
 import { createServer, type RequestListener, type Server } from 'node:http';
-import type { Socket } from 'node:net';
-import { normalizeIncoming } from './socket.js';
+import { acceptRawTargets } from './raw-target-fallback.js';
 
 export interface ListenOptions {
   /** Accept raw UTF-8 bytes and spaces in the request target (YESGRAPH_RAW_URL); on by default. */
@@ -10,10 +9,7 @@ export interface ListenOptions {
 
 export function listenHttp(listener: RequestListener, host: string, port: number, options: ListenOptions = {}): Promise<Server> {
   const http = createServer(listener);
-  if (options.rawUrl ?? true) {
-    // Before node's own connection listener: the socket's reads are rewritten from the first byte.
-    http.prependListener('connection', (socket: Socket) => normalizeIncoming(socket));
-  }
+  if (options.rawUrl ?? true) acceptRawTargets(http);
   return new Promise((resolve, reject) => {
     http.once('error', reject);
     http.listen(port, host, () => {

@@ -145,10 +145,23 @@ export class RequestLineNormalizer {
   private pendingLength = 0;
   private head: Head = { contentLength: null, opaque: false };
   private bodyLeft = 0;
+  /** Bytes taken by earlier pushes. */
+  private offset = 0;
+  /** Where (counted over every push) the request line being read began. */
+  private lineFrom = 0;
 
   /** True once it passes everything through for the rest of the connection. */
   get passing(): boolean {
     return this.mode === 'pass';
+  }
+
+  /**
+   * Where the request line it holds, still without its end, began: a count of the bytes given
+   * to every push before it. Null when it holds none (between lines, in a head or a body, or
+   * passing everything through).
+   */
+  get openLineStart(): number | null {
+    return this.mode === 'line' && this.pendingLength > 0 ? this.lineFrom : null;
   }
 
   /**
@@ -184,6 +197,7 @@ export class RequestLineNormalizer {
         text = chunk.toString('latin1', base, until);
       }
       const from = i;
+      if (this.mode === 'line' && this.pendingLength === 0) this.lineFrom = this.offset + from;
       const lf = text.indexOf('\n', i - base);
       const stop = lf < 0 ? until : base + lf + 1;
       i = stop;
@@ -214,6 +228,7 @@ export class RequestLineNormalizer {
       if (sent === null && !held) out.range(from, stop);
       else out.buffer(sent ?? held!);
     }
+    this.offset += chunk.length;
     return out.done();
   }
 

@@ -131,6 +131,23 @@ describe('RequestLineNormalizer', () => {
     expect(Buffer.concat(n.push(b('GET / HTTP/1.1\r\nHost: x'))).toString()).toBe('GET / HTTP/1.1\r\nHost: x');
     expect(Buffer.concat(n.push(b('\r\n\r\nGET /?a'))).toString()).toBe('\r\n\r\n');
   });
+
+  it('tells where the request line it holds open began, counted over every push, however the input is split', () => {
+    // The body (9 bytes) ends in `GET `: only its framing tells where the request line begins.
+    const input = b('POST / HTTP/1.1\r\nContent-Length: 9\r\n\r\nabc\r\nGET GET /?a=小');
+    const start = input.indexOf('GET /?a');
+    const firstEnd = input.indexOf('\n') + 1;
+    for (let cut = 0; cut <= input.length; cut++) {
+      const n = new RequestLineNormalizer();
+      n.push(input.subarray(0, cut));
+      const open = cut > start ? start : cut > 0 && cut < firstEnd ? 0 : null;
+      expect(n.openLineStart, `cut at ${cut}`).toBe(open);
+      n.push(input.subarray(cut));
+      expect(n.openLineStart).toBe(start);
+      n.push(b(' HTTP/1.1\r\n'));
+      expect(n.openLineStart).toBeNull();
+    }
+  });
 });
 
 // Properties over generated traffic.
