@@ -76,7 +76,7 @@ function bindable(v: unknown): unknown {
 
 /** mysql2's callback API, under its promise wrapper (which captures a stack trace on every call). */
 interface CoreExecutable {
-  execute(options: { sql: string; values: unknown[] }, done: (err: Error | null, result: unknown) => void): void;
+  execute(sql: string, values: unknown[], done: (err: Error | null, result: unknown) => void): void;
 }
 
 export class MysqlStore extends BaseStore<mysql.PoolConnection> {
@@ -121,11 +121,13 @@ export class MysqlStore extends BaseStore<mysql.PoolConnection> {
    * escaping, which would be unsafe under the NO_BACKSLASH_ESCAPES sql_mode; mysql2 keeps an LRU
    * of them per connection. Sent through the callback API: the same driver errors, without the
    * promise wrapper's stack capture, which costs more than the rest of a small query's client work.
+   * The text and values go as two arguments: handed one options object, mysql2 spreads it into
+   * a copy of its own, which cost 6–17 µs more CPU per statement (16 callers of a two-value SELECT).
    */
   private send(r: Rendered, conn?: mysql.PoolConnection): Promise<unknown> {
     const core = (conn ? conn.connection : this.pool.pool) as unknown as CoreExecutable;
     return new Promise((resolve, reject) => {
-      core.execute({ sql: r.text, values: r.params.map(bindable) }, (err, result) => (err ? reject(err) : resolve(result)));
+      core.execute(r.text, r.params.map(bindable), (err, result) => (err ? reject(err) : resolve(result)));
     });
   }
 
