@@ -93,7 +93,7 @@ export function acceptRawTargets(server: Server): void {
     const nodes = added(own, listenersOf(socket));
     if (parser && slot !== null && parser._consumed) watch(server, socket, parser, slot, nodes);
     // A node whose parser does not offer what this needs, or reads this socket through JavaScript anyway.
-    else handBack(server, socket, parser ?? null, nodes, null);
+    else handBack(server, socket, parser ?? null, nodes, []);
   });
 }
 
@@ -110,11 +110,19 @@ function watch(server: Server, socket: NodeSocket, parser: NodeParser, slot: num
   /** Copies of the reads since the last one that ended between two requests; [] once they outgrew `MAX_HELD`. */
   let held: Buffer[] = [];
   let heldLength = 0;
+  /** Once node has refused a line the normalizer takes: the bytes to replay, from that line on. */
+  let replay: Buffer[] | null = null;
   parser[slot] = (ret: unknown): unknown => {
+    if (replay) {
+      // A read after the refusal, while the move waits for owed answers: node's parser is done.
+      replay.push(parser.getCurrentBuffer());
+      return undefined;
+    }
     if (ret instanceof Error) {
       const rest = heldLength <= MAX_HELD ? refusedLine(parser, held, ret) : null;
       if (rest) {
-        handBack(server, socket, parser, nodes, rest);
+        replay = [rest];
+        handBack(server, socket, parser, nodes, replay);
         return undefined;
       }
     } else if (parser.duration() !== 0) {
@@ -152,15 +160,16 @@ function refusedLine(parser: NodeParser, held: readonly Buffer[], error: ParseEr
 
 /**
  * Takes `socket` from node's native parser and hands it to the server again, reading through
- * the normalizer; `rest` (the refused request line on) is replayed into it. While an answer to
- * an earlier request is owed, the socket stops reading and the move waits for it.
+ * the normalizer; `replay` (the refused request line on, as it is when the move happens) goes
+ * into it first. While an answer to an earlier request is owed, the socket stops reading and the
+ * move waits for it; an answer that closes the connection ends the wait.
  */
-function handBack(server: Server, socket: NodeSocket, parser: NodeParser | null, nodes: Listeners, rest: Buffer | null): void {
+function handBack(server: Server, socket: NodeSocket, parser: NodeParser | null, nodes: Listeners, replay: readonly Buffer[]): void {
   const owed = socket._httpMessage;
   if (owed) {
     socket.pause();
     owed.once('finish', () => {
-      if (!socket.destroyed && socket.readable) handBack(server, socket, parser, nodes, rest);
+      if (!socket.destroyed && socket.writable) handBack(server, socket, parser, nodes, replay);
     });
     return;
   }
@@ -180,7 +189,7 @@ function handBack(server: Server, socket: NodeSocket, parser: NodeParser | null,
   handedBack.add(socket);
   normalizeIncoming(socket);
   server.emit('connection', socket);
-  if (rest) socket.push(rest);
+  for (const bytes of replay) socket.push(bytes);
   socket.resume();
 }
 

@@ -4,7 +4,7 @@
  * bodies. The server echoes what node handed it, and whether node's parser still reads the
  * socket from C++ (the fast path this file exists for).
  */
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listenHttp } from '../../src/http/listen.js';
@@ -31,21 +31,23 @@ async function echo(req: IncomingMessage): Promise<string> {
   return JSON.stringify(answer);
 }
 
+const handler = (req: IncomingMessage, res: ServerResponse) => {
+  void echo(req).then((body) => res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body));
+};
+
 let server: Server;
 let port: number;
 beforeAll(async () => {
-  server = await listenHttp((req, res) => {
-    void echo(req).then((body) => res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body));
-  }, '127.0.0.1', 0);
+  server = await listenHttp(handler, '127.0.0.1', 0);
   port = portOf(server);
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 /** Writes each part as its own TCP segment, `gapMs` apart, and reads every answer until the server closes. */
-function send(parts: Array<string | Buffer>, gapMs = 25): Promise<RawResponse[]> {
+function send(parts: Array<string | Buffer>, gapMs = 25, to = port): Promise<RawResponse[]> {
   return new Promise((resolve, reject) => {
     let all = Buffer.alloc(0);
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect(to, '127.0.0.1');
     socket.setNoDelay(true);
     socket.on('connect', async () => {
       for (const [i, part] of parts.entries()) {
@@ -124,6 +126,18 @@ describe('native parser first, the normalizer from the first refused request lin
   it('answers requests pipelined before the raw one first, in order, whatever their answers wait for', async () => {
     const answers = echoes(await send([get('/slow/1') + get('/slow/2') + get(RAW) + get('/after', true)]));
     expect(answers.map((a) => a.url)).toEqual(['/slow/1', '/slow/2', ENCODED, '/after']);
+  });
+
+  it('meets a request after one that closes the connection as node does', async () => {
+    const bytes = get('/slow', true) + get(RAW, true);
+    const strict = await listenHttp(handler, '127.0.0.1', 0, { rawUrl: false });
+    try {
+      const [ours, nodes] = await Promise.all([send([bytes]), send([bytes], 25, portOf(strict))]);
+      expect(ours.map((a) => a.statusLine)).toEqual(nodes.map((a) => a.statusLine));
+      expect(ours.at(-1)?.status).toBe(400);
+    } finally {
+      await new Promise<void>((resolve) => strict.close(() => resolve()));
+    }
   });
 
   it('releases a moved connection to the server like any other: it closes an idle one', async () => {
