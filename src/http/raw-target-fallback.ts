@@ -21,6 +21,10 @@
  * Only an error node raises inside a request line (`RECOVERABLE`), on a line the normalizer
  * holds open at the refused byte, moves the connection; anything else meets node's own answer,
  * as without the normalizer.
+ *
+ * It relies on node's parser binding (`NodeParser`, checked on the first connection). A node
+ * without it leaves that first connection on its parser as it is and reads every later one
+ * through the normalizer from the first byte, as yesgraph did before.
  */
 import { METHODS, type Server } from 'node:http';
 import type { Socket } from 'node:net';
@@ -78,10 +82,14 @@ const handedBack = new WeakSet<Socket>();
  */
 export function acceptRawTargets(server: Server): void {
   const before = new WeakMap<Socket, Listeners>();
+  /** Whether this node's parser binding offers what a move needs: learnt from the first connection. */
+  let capable: boolean | undefined;
   // Before node's own connection listener: what the socket listens to without it.
   server.prependListener('connection', (socket: NodeSocket) => {
     if (handedBack.has(socket)) return;
-    before.set(socket, listenersOf(socket));
+    // A node without that binding: every connection reads through the normalizer from its first byte.
+    if (capable === false) normalizeIncoming(socket);
+    else before.set(socket, listenersOf(socket));
   });
   // After it: node's parser is in place.
   server.on('connection', (socket: NodeSocket) => {
@@ -90,10 +98,13 @@ export function acceptRawTargets(server: Server): void {
     before.delete(socket);
     const parser = socket.parser;
     const slot = executeSlot(parser);
+    capable ??= slot !== null;
+    // The first connection on a node without the binding stays on node's parser as it is.
+    if (!parser || slot === null) return;
     const nodes = added(own, listenersOf(socket));
-    if (parser && slot !== null && parser._consumed) watch(server, socket, parser, slot, nodes);
-    // A node whose parser does not offer what this needs, or reads this socket through JavaScript anyway.
-    else handBack(server, socket, parser ?? null, nodes, []);
+    if (parser._consumed) watch(server, socket, parser, slot, nodes);
+    // A socket node reads through JavaScript anyway (not a stream handle): the normalizer from the start.
+    else handBack(server, socket, parser, nodes, []);
   });
 }
 
@@ -164,7 +175,7 @@ function refusedLine(parser: NodeParser, held: readonly Buffer[], error: ParseEr
  * into it first. While an answer to an earlier request is owed, the socket stops reading and the
  * move waits for it; an answer that closes the connection ends the wait.
  */
-function handBack(server: Server, socket: NodeSocket, parser: NodeParser | null, nodes: Listeners, replay: readonly Buffer[]): void {
+function handBack(server: Server, socket: NodeSocket, parser: NodeParser, nodes: Listeners, replay: readonly Buffer[]): void {
   const owed = socket._httpMessage;
   if (owed) {
     socket.pause();
@@ -174,14 +185,12 @@ function handBack(server: Server, socket: NodeSocket, parser: NodeParser | null,
     return;
   }
   for (const [event, fns] of nodes) for (const fn of fns) socket.removeListener(event, fn);
-  if (parser) {
-    if (parser._consumed) parser.unconsume();
-    parser._consumed = false;
-    parser.remove();
-    parser.socket = null;
-    parser.incoming = null;
-    setImmediate(() => parser.close());
-  }
+  if (parser._consumed) parser.unconsume();
+  parser._consumed = false;
+  parser.remove();
+  parser.socket = null;
+  parser.incoming = null;
+  setImmediate(() => parser.close());
   socket.parser = null;
   socket._paused = false;
   // A keep-alive timer armed after the last answer: the new connection arms its own.

@@ -4,8 +4,8 @@
  * bodies. The server echoes what node handed it, and whether node's parser still reads the
  * socket from C++ (the fast path this file exists for).
  */
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { connect } from 'node:net';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listenHttp } from '../../src/http/listen.js';
 import { MAX_HELD } from '../../src/http/raw-target-fallback.js';
@@ -164,6 +164,33 @@ describe('native parser first, the normalizer from the first refused request lin
     for (const bytes of refused) {
       const answers = await send([bytes]);
       expect(answers.at(-1), JSON.stringify(bytes)).toMatchObject({ status: 400, headers: { connection: 'close' } });
+    }
+  });
+
+  it('on a node whose parser binding lacks what a move needs, reads every connection after the first through the normalizer', async () => {
+    // The binding's prototype, taken from a connection of a plain server.
+    const plain = createServer(() => undefined);
+    const proto = await new Promise<{ duration?: unknown }>((resolve) => {
+      plain.once('connection', (s: Socket) => {
+        resolve(Object.getPrototypeOf((s as unknown as { parser: object }).parser) as { duration?: unknown });
+        s.destroy();
+      });
+      plain.listen(0, '127.0.0.1', () => connect(portOf(plain), '127.0.0.1').on('error', () => undefined));
+    });
+    await new Promise<void>((resolve) => plain.close(() => resolve()));
+    const duration = proto.duration;
+    delete proto.duration;
+    const other = await listenHttp(handler, '127.0.0.1', 0);
+    try {
+      const first = echoes(await send([get('/first', true)], 25, portOf(other)));
+      const raw = echoes(await send([get(RAW, true)], 25, portOf(other)));
+      expect([...first, ...raw].map((a) => [a.url, a.native])).toEqual([
+        ['/first', true],
+        [ENCODED, false],
+      ]);
+    } finally {
+      proto.duration = duration;
+      await new Promise<void>((resolve) => other.close(() => resolve()));
     }
   });
 
