@@ -51,6 +51,12 @@ describe.each(kinds)('raw HTTP (main store on %s)', (kind) => {
 
   const envelope = (body: string) => JSON.parse(body) as Envelope;
 
+  /** A signed Hello for `chunked`, posted as a form in one chunk (Transfer-Encoding: chunked). */
+  function chunkedHello(): string {
+    const form = rawQuery({ s: 'App.Hello.World', name: 'chunked' });
+    return `POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n${form.length.toString(16)}\r\n${form}\r\n0\r\n\r\n`;
+  }
+
   it('answers a raw UTF-8 value, signed over the decoded text, with the status line `HTTP/1.1 200 OK`', async () => {
     const [res] = await exchange(portOf(lenient), get(`/?${rawQuery({ s: 'App.Hello.World', name: '小白' })}`));
     expect(res!.statusLine).toBe('HTTP/1.1 200 OK');
@@ -101,15 +107,13 @@ describe.each(kinds)('raw HTTP (main store on %s)', (kind) => {
   });
 
   it('answers a raw request after a chunked one: node’s own parser framed the chunked body', async () => {
-    const form = rawQuery({ s: 'App.Hello.World', name: 'chunked' });
-    const chunked = `POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n${form.length.toString(16)}\r\n${form}\r\n0\r\n\r\n`;
+    const chunked = chunkedHello();
     const answers = await exchange(portOf(lenient), [chunked, get(`/?${rawQuery({ s: 'App.Hello.World', name: '小白' })}`)]);
     expect(answers.map((a) => envelope(a.body).data.title)).toEqual(['Hi chunked，欢迎使用小白开放接口！', 'Hi 小白，欢迎使用小白开放接口！']);
   });
 
   it('once a connection has sent a raw request, passes a chunked request through untouched and stops rewriting there', async () => {
-    const form = rawQuery({ s: 'App.Hello.World', name: 'chunked' });
-    const chunked = `POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n${form.length.toString(16)}\r\n${form}\r\n0\r\n\r\n`;
+    const chunked = chunkedHello();
     const raw = (name: string, last = true) => get(`/?${rawQuery({ s: 'App.Hello.World', name })}`, last);
     // Each step goes once the one before is answered: node drops answers in flight on a parse error.
     const answers = await exchange(portOf(lenient), [raw('一', false), chunked, raw('二')]);
