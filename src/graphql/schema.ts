@@ -1,5 +1,5 @@
 /** The whole GraphQL schema: importing a type file registers its types and fields. */
-import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { isObjectType, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { builder } from './builder.js';
 import './scalars.js';
 import './business-error.js';
@@ -14,8 +14,25 @@ import './tasks.js';
 
 let schema: GraphQLSchema | undefined;
 
+/**
+ * Exposed fields (`t.exposeString('name')` and the like, no plugin around them) lose their
+ * resolver, so that they are read as properties of the parent: graphql-jit then compiles a
+ * property read instead of a resolver call per field and row, and graphql-js reads the property
+ * with its default resolver, as Pothos' own resolver did.
+ */
+function readExposedAsProperties(built: GraphQLSchema): GraphQLSchema {
+  for (const type of Object.values(built.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      const ext = field.extensions as { pothosExposedField?: string; pothosResolveWrapped?: boolean };
+      if (ext.pothosExposedField === field.name && !ext.pothosResolveWrapped) field.resolve = undefined;
+    }
+  }
+  return built;
+}
+
 export function getSchema(): GraphQLSchema {
-  schema ??= builder.toSchema();
+  schema ??= readExposedAsProperties(builder.toSchema());
   return schema;
 }
 

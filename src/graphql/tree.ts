@@ -11,25 +11,33 @@ import { BusinessError } from './business-error.js';
 import { ConditionsInput, OrderByInput, orderOf, whereOf } from './conditions.js';
 import { opOf } from './context.js';
 
-interface TreeNodeParent {
-  readonly node: Node;
-  readonly tree: Tree;
+/** A row as the `TreeNode` type reads it: `id`, `parentId` and `values` are exposed getters over the row, read as properties (src/graphql/schema.ts). */
+class TreeNodeParent {
+  constructor(
+    readonly node: Node,
+    readonly tree: Tree,
+  ) {}
+  get id(): number {
+    return this.node.id;
+  }
+  get parentId(): number | null {
+    return this.node.parentId;
+  }
+  get values(): Node['values'] {
+    return this.node.values;
+  }
 }
 
-const inTree = (tree: Tree) => (nodes: Node[]): TreeNodeParent[] => nodes.map((node) => ({ node, tree }));
+const inTree = (tree: Tree) => (nodes: Node[]): TreeNodeParent[] => nodes.map((node) => new TreeNodeParent(node, tree));
 
 const TreeNode = builder.objectRef<TreeNodeParent>('TreeNode');
 
 TreeNode.implement({
   description: 'A row of the tree: values typed as the legacy face answers them (id and parent integers, other columns text).',
   fields: (t) => ({
-    id: t.int({ resolve: (p) => p.node.id }),
-    parentId: t.int({ nullable: true, resolve: (p) => p.node.parentId }),
-    values: t.field({
-      type: 'JSON',
-      description: 'The selected columns, plus id and the parent field.',
-      resolve: (p) => p.node.values,
-    }),
+    id: t.exposeInt('id'),
+    parentId: t.exposeInt('parentId', { nullable: true }),
+    values: t.expose('values', { type: 'JSON', description: 'The selected columns, plus id and the parent field.' }),
     value: t.field({
       type: 'JSON',
       nullable: true,

@@ -3,13 +3,16 @@
  * after the first must answer exactly what the ordinary executor answered, for data, unions,
  * business errors, refusals and variable errors alike.
  */
+import { isObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { getSchema } from '../../src/graphql/schema.js';
 import { useServer, type GraphQLResult } from '../support/server.js';
 import { storeKinds } from '../support/stores.js';
 
 const kinds = await storeKinds();
 
-const COMMENT = 'id nickname content parentId';
+// Every field Comment exposes from its parent's getters, read by both executors.
+const COMMENT = 'id key nickname content postTime parentId level uuid';
 const THREAD = `query Thread($key: String) { messages(key: $key, perpage: 5) { total items { ${COMMENT} children { ${COMMENT} children { ${COMMENT} } } } } }`;
 const POST = `mutation Post($key: String, $content: String!, $parentId: Int) {
   postMessage(key: $key, content: $content, parentId: $parentId) {
@@ -23,6 +26,21 @@ const POST = `mutation Post($key: String, $content: String!, $parentId: Int) {
 function comparable(res: GraphQLResult): unknown {
   return JSON.parse(JSON.stringify(res, (k, v: unknown) => (k === 'errorId' ? '<id>' : v)));
 }
+
+describe('exposed fields', () => {
+  it('have no resolver, so both executors read them as properties; computed fields keep theirs', () => {
+    const fields = (type: string) => {
+      const t = getSchema().getType(type);
+      if (!isObjectType(t)) throw new Error(`${type} is not an object type`);
+      return t.getFields();
+    };
+    for (const name of ['id', 'key', 'nickname', 'content', 'postTime', 'parentId', 'level', 'uuid']) expect(fields('Comment')[name]!.resolve, `Comment.${name}`).toBeUndefined();
+    for (const name of ['id', 'parentId', 'values']) expect(fields('TreeNode')[name]!.resolve, `TreeNode.${name}`).toBeUndefined();
+    expect(fields('Comment').children!.resolve).toBeTypeOf('function');
+    expect(fields('TreeNode').value!.resolve).toBeTypeOf('function');
+    expect(fields('Query').hello!.resolve).toBeTypeOf('function');
+  });
+});
 
 describe.each(kinds)('compiled execution on %s', (kind) => {
   const t = useServer(kind);
