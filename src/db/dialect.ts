@@ -26,6 +26,11 @@ export interface Dialect extends RenderDialect {
   /** The ESCAPE clause matching `escapeLike`. */
   readonly likeEscapeClause: Sql;
   /**
+   * `=` between strings ignores trailing spaces ('a' = 'a '), as MySQL's PAD SPACE collations
+   * (binary ones included) and SQL Server do; a LIKE beside it makes the match exact.
+   */
+  readonly equalsPadsSpaces: boolean;
+  /**
    * Spellings of portable function names where this engine differs (raw conditions of
    * src/where): e.g. LENGTH counts characters as SQL Server's LEN and MySQL's CHAR_LENGTH.
    */

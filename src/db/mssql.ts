@@ -23,6 +23,7 @@ export const mssqlDialect: Dialect = {
   limitOffset: (limit, offset) => raw(` OFFSET ${integer(offset)} ROWS FETCH NEXT ${integer(limit)} ROWS ONLY`),
   escapeLike: escapeLikeWith('%_['),
   likeEscapeClause: raw(` ESCAPE '!'`),
+  equalsPadsSpaces: true,
   functionNames: { LENGTH: 'LEN' },
   supportsTransactionalDdl: true,
   // READPAST with UPDLOCK, ROWLOCK is the SQL Server equivalent of SKIP LOCKED.

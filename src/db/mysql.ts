@@ -40,6 +40,7 @@ export const mysqlDialect: Dialect = {
   limitOffset: (limit, offset) => raw(` LIMIT ${integer(limit)} OFFSET ${integer(offset)}`),
   escapeLike: escapeLikeWith('%_'),
   likeEscapeClause: raw(` ESCAPE '!'`),
+  equalsPadsSpaces: true,
   functionNames: { LENGTH: 'CHAR_LENGTH' },
   // https://dev.mysql.com/doc/refman/8.0/en/implicit-commit.html
   supportsTransactionalDdl: false,

@@ -35,6 +35,7 @@ export const sqliteDialect: Dialect = {
   limitOffset: (limit, offset) => raw(` LIMIT ${integer(limit)} OFFSET ${integer(offset)}`),
   escapeLike: escapeLikeWith('%_'),
   likeEscapeClause: raw(` ESCAPE '!'`),
+  equalsPadsSpaces: false,
   functionNames: {},
   supportsTransactionalDdl: true,
   rowLock: { hint: empty, suffix: empty },

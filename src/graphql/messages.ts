@@ -5,14 +5,18 @@
  * batched by the request's `messages.children` loader. The type keeps its published name
  * `Comment`.
  */
+import type { GraphQLResolveInfo } from 'graphql';
 import { z } from 'zod';
 import {
+  KEY_COLUMN,
   openMessages,
   pageInput,
   postInput,
   postMessage,
   THREAD_DEPTH,
+  UUID_COLUMN,
   type Message,
+  type MessageColumns,
   type MessageOrder,
   type Messages,
   type PageQuery,
@@ -25,8 +29,9 @@ import { opOf } from './context.js';
 import { selectsBelow } from './selections.js';
 
 /**
- * A comment as the `Comment` type reads it. Its scalar fields are getters over the message, so
- * they are exposed fields: read as properties, with no resolver call per field (src/graphql/schema.ts).
+ * A comment as the `Comment` type reads it. Its scalar fields that every Message holds are
+ * getters over the message, so they are exposed fields: read as properties, with no resolver
+ * call per field (src/graphql/schema.ts).
  */
 class CommentParent {
   constructor(
@@ -37,9 +42,6 @@ class CommentParent {
   ) {}
   get id(): number {
     return this.message.id;
-  }
-  get key(): string {
-    return this.message.key;
   }
   get nickname(): string {
     return this.message.nickname;
@@ -52,9 +54,6 @@ class CommentParent {
   }
   get parentId(): number {
     return this.message.parentId;
-  }
-  get uuid(): string {
-    return this.message.uuid;
   }
 }
 
@@ -73,6 +72,15 @@ const MessageOrderEnum = builder.enumType('MessageOrder', {
 
 const Comment = builder.objectRef<CommentParent>('Comment');
 
+/** The columns a page reads beyond every Message's: all when some comment's `extra` may want one, else what `key` and `uuid` read, if selected. */
+function columnsBelow(info: GraphQLResolveInfo): MessageColumns {
+  if (selectsBelow(info, 'extra')) return 'all';
+  const columns: string[] = [];
+  if (selectsBelow(info, 'key')) columns.push(KEY_COLUMN);
+  if (selectsBelow(info, 'uuid')) columns.push(UUID_COLUMN);
+  return columns;
+}
+
 const inThread = (parent: Pick<CommentParent, 'level' | 'order' | 'messages'>) => (messages: Message[]): CommentParent[] =>
   messages.map((message) => new CommentParent(message, parent.level, parent.order, parent.messages));
 
@@ -80,13 +88,15 @@ Comment.implement({
   description: 'A comment of the calling app (a row of okayapi_message).',
   fields: (t) => ({
     id: t.exposeInt('id'),
-    key: t.exposeString('key', { description: 'The thread’s message_key.' }),
+    // Resolvers, not exposed getters: a Message read without these columns throws, and only a
+    // resolver's throw becomes a field error (src/graphql/schema.ts).
+    key: t.string({ description: 'The thread’s message_key.', resolve: (p) => p.message.key }),
     nickname: t.exposeString('nickname'),
     content: t.exposeString('content', { description: 'As posted: HTML is data, never rendered or cleaned.' }),
     postTime: t.exposeString('postTime', { description: "'YYYY-MM-DD HH:MM:SS', UTC." }),
     parentId: t.exposeInt('parentId', { description: '0 for a top-level comment.' }),
     level: t.exposeInt('level', { description: '1 for a top-level comment, up to 3; a level-3 comment takes no replies.' }),
-    uuid: t.exposeString('uuid', { description: 'The member who wrote it; empty for a guest.' }),
+    uuid: t.string({ description: 'The member who wrote it; empty for a guest.', resolve: (p) => p.message.uuid }),
     extra: t.field({
       type: 'JSON',
       nullable: true,
@@ -133,9 +143,8 @@ builder.queryField('messages', (t) =>
       },
       argsOf(pageInput),
     ),
-    // Every column only when some comment's `extra` may want one; else just what Comment's fields read.
     resolve: async (_root, args, ctx, info) => ({
-      messages: await openMessages(opOf(ctx), selectsBelow(info, 'extra') ? 'all' : []),
+      messages: await openMessages(opOf(ctx), columnsBelow(info)),
       query: { ...args, key: args.key ?? undefined },
     }),
   }),

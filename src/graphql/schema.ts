@@ -18,7 +18,9 @@ let schema: GraphQLSchema | undefined;
  * Exposed fields (`t.exposeString('name')` and the like, no plugin around them) lose their
  * resolver, so that they are read as properties of the parent: graphql-jit then compiles a
  * property read instead of a resolver call per field and row, and graphql-js reads the property
- * with its default resolver, as Pothos' own resolver did.
+ * with its default resolver, as Pothos' own resolver did. Such a read runs outside graphql-jit's
+ * error handling: an exposed property must be a plain read that cannot throw (a throw there
+ * leaves the request unanswered); anything that can fail keeps a resolver.
  */
 function readExposedAsProperties(built: GraphQLSchema): GraphQLSchema {
   for (const type of Object.values(built.getTypeMap())) {

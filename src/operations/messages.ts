@@ -11,7 +11,9 @@
  * `childrenOf`.
  *
  * A read selects the columns every `Message` holds (MESSAGE_COLUMNS) and only the extra columns
- * its caller names: a page of 100 comments otherwise parses 200 DATETIMEs nobody answers.
+ * its caller names: a page of 100 comments otherwise parses 200 DATETIMEs nobody answers. The
+ * legacy Show answers neither `uuid` nor `message_key`, so they too are read only when named
+ * (GraphQL names them when `uuid` or `key` is selected).
  *
  * Times are written as 'YYYY-MM-DD HH:MM:SS' in UTC.
  */
@@ -56,7 +58,11 @@ export const postInput = z.object({
 });
 
 /** The columns every Message is read with; `values` holds these plus the extras asked for. */
-const MESSAGE_COLUMNS: ReadonlySet<string> = new Set(['id', 'uuid', 'message_key', 'message_nickname', 'message_content', 'message_pid', 'message_post_time']);
+const MESSAGE_COLUMNS: ReadonlySet<string> = new Set(['id', 'message_nickname', 'message_content', 'message_pid', 'message_post_time']);
+
+/** The extra columns behind `Message.key` and `Message.uuid`. */
+export const KEY_COLUMN = 'message_key';
+export const UUID_COLUMN = 'uuid';
 
 /** What a read selects beside MESSAGE_COLUMNS: the named extra columns, or every column. */
 export type MessageColumns = readonly string[] | 'all';
@@ -89,12 +95,9 @@ function valuesOf(row: Row, columns: TableInfo['columns']): Record<string, unkno
 class RowMessage {
   readonly id: number;
   readonly parentId: number;
-  readonly key: string;
   readonly nickname: string;
   readonly content: string;
   readonly postTime: string;
-  /** The member who wrote it, '' for a guest. */
-  readonly uuid: string;
   private made: Record<string, unknown> | undefined;
 
   constructor(
@@ -103,11 +106,25 @@ class RowMessage {
   ) {
     this.id = Number(row.id);
     this.parentId = Number(row.message_pid);
-    this.key = String(row.message_key);
     this.nickname = String(row.message_nickname);
     this.content = String(row.message_content);
     this.postTime = textValue(row.message_post_time) ?? '';
-    this.uuid = String(row.uuid);
+  }
+
+  /** The thread's key; read only when KEY_COLUMN was named. */
+  get key(): string {
+    return this.column(KEY_COLUMN);
+  }
+
+  /** The member who wrote it, '' for a guest; read only when UUID_COLUMN was named. */
+  get uuid(): string {
+    return this.column(UUID_COLUMN);
+  }
+
+  private column(name: string): string {
+    // A caller that did not name the column would otherwise answer 'undefined' as data.
+    if (!Object.hasOwn(this.row, name)) throw new Error(`${TABLE}.${name} was not read: name it in openMessages`);
+    return String(this.row[name]);
   }
 
   /**
@@ -141,9 +158,12 @@ export async function openMessages(ctx: OperationContext, extra: MessageColumns 
   const read = columns.columns.filter((c) => extra === 'all' || MESSAGE_COLUMNS.has(c.name) || extra.includes(c.name));
   const select = sql`SELECT ${join(read.map((c) => ident(c.name)))} FROM ${ident(TABLE)} WHERE app_id = ${ctx.app.id}`;
   const { dialect } = ctx.main;
-  // MySQL ignores trailing spaces when comparing VARCHARs, even under a binary collation; LIKE
-  // does not, so the pair matches the key exactly on every engine and `=` still uses the index.
-  const keyIs = (key: string) => sql` AND message_key = ${key} AND message_key LIKE ${dialect.escapeLike(key)}${dialect.likeEscapeClause}`;
+  // Where `=` ignores trailing spaces (MySQL, even under a binary collation; SQL Server), a LIKE
+  // beside it matches the key exactly, and `=` still uses the index. SQLite's `=` is exact.
+  const keyIs = (key: string) =>
+    dialect.equalsPadsSpaces
+      ? sql` AND message_key = ${key} AND message_key LIKE ${dialect.escapeLike(key)}${dialect.likeEscapeClause}`
+      : sql` AND message_key = ${key}`;
   const topLevel = (key: string | undefined) => sql` AND message_pid = 0${key === undefined ? empty : keyIs(key)}`;
   const rows = async (q: Sql) => (await ctx.main.query(q)).map((row) => toMessage(row, read));
 

@@ -158,6 +158,32 @@ describe.each(kinds)('App.Market_Message.Show on %s', (kind) => {
       expect(withExtra.result.data!.messages.items[0]!.children[0]!.children[0]!.at).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
     });
 
+    it('read uuid and message_key only where they are answered: not for the legacy Show, and on GraphQL only when `uuid` or `key` is selected', async () => {
+      const selected = (statements: string[]) => statements.filter((s) => /message_pid IN|LIMIT/.test(s)).map((s) => s.slice(s.indexOf('SELECT'), s.indexOf(' FROM ')));
+      const legacy = await warmCount(t.rt.main, () => show(t, { message_key: BIG_KEY, perpage: 3 }));
+      expect(selected(legacy.statements)).toHaveLength(3);
+      for (const s of selected(legacy.statements)) expect(s).not.toMatch(/uuid|message_key/);
+
+      const neither = await warmCount(t.rt.main, () => t.graphql(`{ messages(key: "${BIG_KEY}", perpage: 3) { items { id children { id children { id } } } } }`));
+      expect(selected(neither.statements)).toHaveLength(3);
+      for (const s of selected(neither.statements)) expect(s).not.toMatch(/uuid|message_key/);
+
+      // `key` under an alias in a fragment on the deepest level: every level's read names the column (the loader is per column set).
+      type Leaf = { k: string };
+      const keyed = await warmCount(t.rt.main, () =>
+        t.graphql<{ messages: { items: Array<{ children: Array<{ children: Leaf[] }> }> } }>(
+          `fragment K on Comment { k: key }
+           { messages(key: "${BIG_KEY}", perpage: 3) { items { id children { id children { ...K } } } } }`,
+        ),
+      );
+      for (const s of selected(keyed.statements)) {
+        expect(s).toMatch(/message_key/);
+        expect(s).not.toMatch(/uuid/);
+      }
+      expect(selected(keyed.statements)).toHaveLength(3);
+      expect(keyed.result.data!.messages.items[0]!.children[0]!.children[0]!.k).toBe(BIG_KEY);
+    });
+
     it('read with a GraphQL page only the levels of replies its query nests, through aliases and fragments', async () => {
       type Node = { id: number; children?: Node[]; a?: Node[]; b?: Node[] };
       const full = await thread({ key: BIG_KEY, perpage: 3 });
