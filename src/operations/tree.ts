@@ -102,10 +102,13 @@ export function treeLevelQuery(plan: TreePlan, dialect: Dialect): TreeLevelQuery
   };
 }
 
+/**
+ * A row read for `plan` as a node. The row holds exactly `plan.columns` (the statement selects
+ * them), so its values are typed in place and the row itself becomes the node's values.
+ */
 function toNode(row: Record<string, unknown>, plan: TreePlan): TreeNode {
-  const values: Record<string, unknown> = {};
-  for (const c of plan.columns) values[c] = c === 'id' || c === plan.parentField ? integerValue(row[c]) : textValue(row[c]);
-  return { id: Number(row.id), parentId: integerValue(row[plan.parentField]), values };
+  for (const c of plan.columns) row[c] = c === 'id' || c === plan.parentField ? integerValue(row[c]) : textValue(row[c]);
+  return { id: Number(row.id), parentId: row[plan.parentField] as number | null, values: row };
 }
 
 /** The request's loader of children by parent id, shared by every tree of the same shape. */
