@@ -6,12 +6,14 @@
 import { z } from 'zod';
 import { declared } from '../operations/input.js';
 
+/** The arguments but those given as null. */
+function withoutNulls(args: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(args).filter(([, v]) => v !== null));
+}
+
 /** `schema`, with an argument given as null counting as absent, as an unsent legacy parameter does. */
 export function argsOf<S extends z.ZodObject>(schema: S) {
-  return z.preprocess(
-    (args) => (args !== null && typeof args === 'object' ? Object.fromEntries(Object.entries(args).filter(([, v]) => v !== null)) : args),
-    schema,
-  );
+  return z.preprocess((args) => (args !== null && typeof args === 'object' && Object.values(args).includes(null) ? withoutNulls(args) : args), schema);
 }
 
 /** A field's default, for the argument's `defaultValue` in the SDL. */

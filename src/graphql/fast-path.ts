@@ -5,12 +5,17 @@
  * without its HTTP layer or any Fetch object, which cost more than running a small query. Every
  * other request goes through `yoga.fetch` unchanged.
  */
+import type { ExecutionResult } from 'graphql';
 import { processRegularResult, type GraphQLParams } from 'graphql-yoga';
+import { JSON_TYPE as JSON_ANSWER } from '../legacy/request.js';
 import type { GraphQLAnswer, GraphQLPost, HeaderReader } from './post.js';
 import type { GraphQLFace, ServerContext } from './yoga.js';
 
 const JSON_ACCEPT = /^\s*(\*\/\*|application\/json)\s*(;[^,]*)?$/i;
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
+/** The members a request's JSON may have; any other sends it through yoga's HTTP layer. */
+const PARAM_NAMES = new Set(['query', 'variables', 'operationName', 'extensions']);
+const SUBSCRIPTION = /\bsubscription\b/;
 
 function plainParams(text: string): GraphQLParams | null {
   let params: unknown;
@@ -20,13 +25,12 @@ function plainParams(text: string): GraphQLParams | null {
     return null;
   }
   if (params === null || typeof params !== 'object' || Array.isArray(params)) return null;
-  const { query, variables, operationName, extensions, ...rest } = params as Record<string, unknown>;
-  if (typeof query !== 'string' || Object.keys(rest).length > 0) return null;
+  for (const name in params) if (!PARAM_NAMES.has(name)) return null;
+  const { query, variables, operationName, extensions } = params as Record<string, unknown>;
+  if (typeof query !== 'string') return null;
   if (variables != null && (typeof variables !== 'object' || Array.isArray(variables))) return null;
   if (operationName != null && typeof operationName !== 'string') return null;
   if (extensions != null && (typeof extensions !== 'object' || Array.isArray(extensions))) return null;
-  // A subscription streams: yoga's HTTP layer serves it.
-  if (/\bsubscription\b/.test(query)) return null;
   return params as GraphQLParams;
 }
 
@@ -67,6 +71,20 @@ class AnswerCapture {
   }
 }
 
+/** yoga's result processor's answer to a result (its statuses for errors, its 406 for a stream). */
+async function answerOf(result: ExecutionResult | AsyncIterable<ExecutionResult>): Promise<GraphQLAnswer> {
+  return (await processRegularResult(result, { Response: AnswerCapture } as never, 'application/json')) as unknown as GraphQLAnswer;
+}
+
+/**
+ * The answer to a result without errors or HTTP extensions: the body and headers yoga's result
+ * processor gives it (its JSON, status 200), without its error handling, which has nothing to do.
+ */
+function plainAnswer(result: ExecutionResult): GraphQLAnswer | null {
+  if (result.errors?.length || (result.extensions as { http?: unknown } | undefined)?.http) return null;
+  return { status: 200, headers: JSON_ANSWER, body: JSON.stringify(result) };
+}
+
 /**
  * The answer, or null when the request is not the common kind. A document run before comes from
  * the prepared operations (src/graphql/prepared.ts); any other goes through yoga's plugins.
@@ -75,8 +93,11 @@ export async function fastGraphQL(face: GraphQLFace, post: GraphQLPost, text: st
   if (!fastEligible(post.headers)) return null;
   const params = plainParams(text);
   if (!params) return null;
-  const result = (await face.prepared.run(params, context)) ?? (await face.yoga.getResultForParams({ params, request: requestView(post) }, context));
+  const prepared = await face.prepared.run(params, context);
+  if (prepared) return plainAnswer(prepared) ?? answerOf(prepared);
+  // A subscription streams: yoga's HTTP layer serves it (a prepared document is never one).
+  if (SUBSCRIPTION.test(params.query!)) return null;
+  const result = await face.yoga.getResultForParams({ params, request: requestView(post) }, context);
   if (!result) return null;
-  const answer = await processRegularResult(result, { Response: AnswerCapture } as never, 'application/json');
-  return answer as unknown as GraphQLAnswer;
+  return (Symbol.asyncIterator in result ? null : plainAnswer(result)) ?? answerOf(result);
 }

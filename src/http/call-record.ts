@@ -24,11 +24,12 @@ interface Call {
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 /** Text cut to `max` characters, lone surrogates replaced (they cannot be stored as UTF-8). */
 function clip(text: string | undefined | null, max: number): string | null {
   if (text === undefined || text === null || text === '') return null;
-  const clean = text.replace(LONE_SURROGATE, '\uFFFD');
+  const clean = SURROGATE.test(text) ? text.replace(LONE_SURROGATE, '\uFFFD') : text;
   return clean.length <= max ? clean : Array.from(clean).slice(0, max).join('');
 }
 

@@ -45,6 +45,23 @@ describe.each(kinds)('GraphQL POST over node:http on %s', (kind) => {
     }
   });
 
+  it('answers a document on its first, second and prepared runs with the bytes yoga\'s HTTP layer writes', async () => {
+    const p = await port();
+    const body = JSON.stringify({ query: 'query Same($n: String) { hello(name: $n) }', variables: { n: '字节' } });
+    const headers = { 'content-type': 'application/json', ...signed(body) };
+    const runs = [];
+    // The first run goes through yoga's plugins, the second is compiled, the third on is prepared.
+    for (let i = 0; i < 4; i++) runs.push((await exchange(p, post(body, headers)))[0]!);
+    // An Origin header sends the request through yoga's own HTTP layer (the fast path takes none).
+    const [viaYoga] = await exchange(p, post(body, { ...headers, origin: 'http://elsewhere.example' }));
+    expect(viaYoga!.body).toBe('{"data":{"hello":"Hi 字节，欢迎使用小白开放接口！"}}');
+    for (const run of runs) {
+      expect(run.statusLine).toBe('HTTP/1.1 200 OK');
+      expect(run.body).toBe(viaYoga!.body);
+      expect(run.headers['content-type']).toBe(viaYoga!.headers['content-type']);
+    }
+  });
+
   it('hands what the fast path does not take (another media type asked for) to yoga with the same body', async () => {
     const body = JSON.stringify({ query: '{ hello(name: "yoga") }' });
     const [answer] = await exchange(await port(), post(body, { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...signed(body) }));
