@@ -62,8 +62,11 @@ export function writeAnswer(req: IncomingMessage, res: ServerResponse, answer: L
   for (const [name, value] of Object.entries(answer.headers)) headers.push(name, value);
   // A request body left unread (refused for its size) is not drained: the connection closes.
   if (!req.complete) headers.push('connection', 'close');
-  if (answer.body !== null) headers.push('content-length', String(Buffer.byteLength(answer.body, 'utf8')));
+  const body = answer.body;
+  if (body !== null) headers.push('content-length', String(typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength));
   res.writeHead(answer.status, STATUS_CODES[answer.status], headers);
-  // A string body goes out in one write with the head (node joins them); a Buffer would take two.
-  res.end(req.method === 'HEAD' || answer.body === null ? undefined : answer.body, 'utf8');
+  // A string body goes out as one chunk with the head (node joins them); bytes as a second chunk of the same write.
+  if (req.method === 'HEAD' || body === null) res.end();
+  else if (typeof body === 'string') res.end(body, 'utf8');
+  else res.end(body);
 }

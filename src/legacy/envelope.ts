@@ -16,12 +16,24 @@ export interface EnvelopeInput {
   readonly now?: Date;
 }
 
-export function envelopeBody(e: EnvelopeInput): string {
+/**
+ * From this length of `data` (in UTF-16 units) the answer is encoded in three parts. `data` is
+ * mostly ASCII, and alone it stays a one-byte string that encodes fast; joined to a `msg` in
+ * Chinese, the whole body would become a two-byte string, slower to measure and to encode (about
+ * 10 µs more per request for a 13 KB answer over node:http). A shorter answer stays one string.
+ */
+const PARTS_FROM = 1024;
+
+/** The answer: its text, or from PARTS_FROM its UTF-8 bytes. */
+export function envelopeBody(e: EnvelopeInput): string | Uint8Array<ArrayBuffer> {
   const data = JSON.stringify(e.data);
   if (e.dataOnly) return data;
   const t = Math.floor((e.now ?? new Date()).getTime() / 1000);
   const auth = e.secret === null ? '' : md5(data + String(t) + e.secret);
-  return `{"ret":${e.ret},"data":${data},"msg":${JSON.stringify(e.msg)},"_t":${t},"_auth":"${auth}"}`;
+  const head = `{"ret":${e.ret},"data":`;
+  const tail = `,"msg":${JSON.stringify(e.msg)},"_t":${t},"_auth":"${auth}"}`;
+  if (data.length < PARTS_FROM) return head + data + tail;
+  return Buffer.concat([Buffer.from(head, 'utf8'), Buffer.from(data, 'utf8'), Buffer.from(tail, 'utf8')]);
 }
 
 export function corsHeaders(origin: string | null): Record<string, string> {

@@ -27,7 +27,8 @@ export interface LegacyRequest {
 export interface LegacyAnswer {
   readonly status: number;
   readonly headers: Record<string, string>;
-  readonly body: string | null;
+  /** The text, or for a long answer its UTF-8 bytes (src/legacy/envelope.ts). */
+  readonly body: string | Uint8Array<ArrayBuffer> | null;
 }
 
 export const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };

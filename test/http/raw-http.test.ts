@@ -6,9 +6,10 @@
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/db/open.js';
+import { md5 } from '../../src/crypto.js';
 import { dynamicSign, payloadSign } from '../../src/guards/sign.js';
 import { listen } from '../../src/server.js';
-import { useServer, type Envelope } from '../support/server.js';
+import { BASE, signedParams, useServer, type Envelope } from '../support/server.js';
 import { freshDatabase, storeKinds, type FreshDatabase } from '../support/stores.js';
 import { createSeedTable, SEED_LEVEL_ONE, SEED_PARAMS } from '../tree/fixtures.js';
 import { exchange, portOf } from './raw-socket.js';
@@ -135,6 +136,27 @@ describe.each(kinds)('raw HTTP (main store on %s)', (kind) => {
       const without = await exchange(portOf(strict), attempt, 1500);
       expect(withNormalizer.map((a) => a.statusLine)).toEqual(without.map((a) => a.statusLine));
       expect(withNormalizer.at(-1)?.statusLine).toBe('HTTP/1.1 400 Bad Request');
+    }
+  });
+
+  it('writes a long answer (sent as bytes) whole, with its byte length, the same as server.fetch, its _auth over the data as sent', async () => {
+    for (const [key, content] of [['long-ascii', 'x'.repeat(120)], ['long-cjk', '评论'.repeat(60)]] as const) {
+      for (let i = 0; i < 12; i++) {
+        const posted = await t.legacy({ s: 'App.Market_Message.Post', message_key: key, message_nickname: 'n', message_content: `${content}${i}` });
+        expect(posted.ret).toBe(200);
+      }
+      const params = signedParams({ s: 'App.Market_Message.Show', message_key: key, perpage: 20 }, t.app);
+      const [res] = await exchange(portOf(lenient), get(`/?${params}`));
+      const viaFetch = await (await t.fetch(new Request(`${BASE}/?${params}`))).text();
+      expect(Number(res!.headers['content-length'])).toBe(Buffer.byteLength(res!.body, 'utf8'));
+      const body = envelope(res!.body);
+      expect(body).toMatchObject({ ret: 200, msg: '当前请求接口：App.Market_Message.Show', data: { err_code: 0, total: 12 } });
+      const dataText = res!.body.slice(res!.body.indexOf('"data":') + 7, res!.body.indexOf(',"msg":'));
+      expect(dataText.length).toBeGreaterThan(1024);
+      expect(body._auth).toBe(md5(dataText + String(body._t) + t.app.appSecret));
+      // The same text but for _t and _auth, which move with the clock.
+      const timeless = (text: string) => text.replace(/"_t":\d+,"_auth":"[0-9a-f]{32}"/, '');
+      expect(timeless(res!.body)).toBe(timeless(viaFetch));
     }
   });
 
