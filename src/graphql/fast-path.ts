@@ -1,9 +1,10 @@
 /**
  * The common GraphQL request — a POST of `{"query", "variables", "operationName"}` that accepts
  * JSON, from no browser origin, not a subscription — executed through yoga's own parameter
- * handling (its plugins: caches, validation, guard, masking) and its own result processing, but
- * without its HTTP layer or any Fetch object, which cost more than running a small query. Every
- * other request goes through `yoga.fetch` unchanged.
+ * handling (its plugins: caches, validation, guard, masking) and its own result processing (a
+ * result without errors serialized as that processing would, without it), but without its HTTP
+ * layer or any Fetch object, which cost more than running a small query. Every other request goes
+ * through `yoga.fetch` unchanged.
  */
 import type { ExecutionResult } from 'graphql';
 import { processRegularResult, type GraphQLParams } from 'graphql-yoga';
