@@ -160,10 +160,8 @@ export async function openMessages(ctx: OperationContext, extra: MessageColumns 
   const { dialect } = ctx.main;
   // Where `=` ignores trailing spaces (MySQL, even under a binary collation; SQL Server), a LIKE
   // beside it matches the key exactly, and `=` still uses the index. SQLite's `=` is exact.
-  const keyIs = (key: string) =>
-    dialect.equalsPadsSpaces
-      ? sql` AND message_key = ${key} AND message_key LIKE ${dialect.escapeLike(key)}${dialect.likeEscapeClause}`
-      : sql` AND message_key = ${key}`;
+  const exactly = (key: string) => (dialect.equalsPadsSpaces ? sql` AND message_key LIKE ${dialect.escapeLike(key)}${dialect.likeEscapeClause}` : empty);
+  const keyIs = (key: string) => sql` AND message_key = ${key}${exactly(key)}`;
   const topLevel = (key: string | undefined) => sql` AND message_pid = 0${key === undefined ? empty : keyIs(key)}`;
   const rows = async (q: Sql) => (await ctx.main.query(q)).map((row) => toMessage(row, read));
 
