@@ -200,3 +200,54 @@ describe.each(kinds)('conflict hooks on %s, against the engine', (kind) => {
     expect(free).toEqual([{ id: 2 }]);
   });
 });
+
+describe('sqlite rows read as arrays', () => {
+  const db = useStore('sqlite');
+
+  /** A row as its entries (their order is the answer's) and whether its prototype is Object's. */
+  const shape = (r: object) => ({ entries: Object.entries(r), plain: Object.getPrototypeOf(r) === Object.prototype });
+
+  /** The rows better-sqlite3 answers as its own objects, on a second connection. */
+  function ownRows(text: string): Array<ReturnType<typeof shape>> {
+    const other = new Database(parseDatabaseUrl(db.url).path!, { readonly: true });
+    try {
+      return (other.prepare(text).all() as object[]).map(shape);
+    } finally {
+      other.close();
+    }
+  }
+
+  it('answers the objects better-sqlite3 would, in column order, for every reader shape', async () => {
+    const { store } = db;
+    await store.execute(sql`CREATE TABLE t_rows (id INTEGER PRIMARY KEY, name VARCHAR(20), qty INT, data BLOB)`);
+    await store.execute(sql`INSERT INTO t_rows (name, qty, data) VALUES (${'小白'}, ${3}, ${Buffer.from('ab')}), (${null}, ${-1}, ${null})`);
+    const texts = [
+      'SELECT qty, id, name, data FROM t_rows ORDER BY id',
+      // A later column of the same name wins, in the first one's place.
+      'SELECT id AS x, name, qty AS x FROM t_rows ORDER BY id',
+      'SELECT qty * 2 AS twice, CAST(qty AS TEXT), name || \'!\' FROM t_rows ORDER BY id',
+      'SELECT id FROM t_rows WHERE id < 0',
+      'SELECT * FROM t_rows ORDER BY id',
+      'SELECT COUNT(*) AS n FROM t_rows',
+      // better-sqlite3's own objects take a BLOB named __proto__ as their prototype: so do these.
+      'SELECT data AS "__proto__", id FROM t_rows ORDER BY id',
+    ];
+    for (const text of texts) {
+      const rows = await store.query(sql`${sqlRaw(text)}`);
+      expect(rows.map(shape), text).toEqual(ownRows(text));
+    }
+  });
+
+  it('keeps a prepared statement right after its table changes: SELECT * gains the new column, a named list keeps its own', async () => {
+    const { store } = db;
+    await store.execute(sql`CREATE TABLE t_alter (id INTEGER PRIMARY KEY, name VARCHAR(20))`);
+    await store.execute(sql`INSERT INTO t_alter (name) VALUES (${'a'})`);
+    const all = sql`SELECT * FROM t_alter`;
+    const named = sql`SELECT name, id FROM t_alter`;
+    expect(await store.query(all)).toEqual([{ id: 1, name: 'a' }]);
+    expect(await store.query(named)).toEqual([{ name: 'a', id: 1 }]);
+    await store.execute(sql`ALTER TABLE t_alter ADD COLUMN qty INT DEFAULT 7`);
+    expect((await store.query(all)).map((r) => Object.entries(r))).toEqual([[['id', 1], ['name', 'a'], ['qty', 7]]]);
+    expect((await store.query(named)).map((r) => Object.entries(r))).toEqual([[['name', 'a'], ['id', 1]]]);
+  });
+});
