@@ -25,3 +25,23 @@ export function report(title: string, baseline: Measured, candidate: Measured): 
   console.log(`  yesgraph  ${fmt(candidate)}`);
   console.log(`  speed-up  ${(baseline.msPerOp / candidate.msPerOp).toFixed(1)}x`);
 }
+
+/** The middle of `xs` (the upper middle for an even count). */
+export const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * CPU microseconds (user + system, the whole process) per call of `one` over `calls` calls,
+ * `concurrency` callers at a time, after `warmUp` calls.
+ */
+export async function cpuPerCall(one: () => unknown, calls: number, options: { concurrency?: number; warmUp?: number } = {}): Promise<number> {
+  const { concurrency = 1, warmUp = 0 } = options;
+  for (let i = 0; i < warmUp; i++) await one();
+  const before = process.cpuUsage();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = 0; i < calls / concurrency; i++) await one();
+    }),
+  );
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / calls;
+}

@@ -17,6 +17,7 @@ import { silentLogger } from '../src/logger.js';
 import { startRuntime } from '../src/runtime.js';
 import { createServer } from '../src/server.js';
 import { testConfig } from '../test/support/server.js';
+import { cpuPerCall as cpuPerCallOf, median } from './harness.js';
 import { freshDatabase, storeKinds } from '../test/support/stores.js';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 40_000);
@@ -24,17 +25,7 @@ const CONCURRENCY = 16;
 const ROUNDS = 3;
 
 /** CPU microseconds per call of `one`, `CONCURRENCY` callers at a time, after a warm-up. */
-async function cpuPerCall(one: () => Promise<unknown>): Promise<number> {
-  for (let i = 0; i < 2_000; i++) await one();
-  const before = process.cpuUsage();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    for (let i = 0; i < CALLS / CONCURRENCY; i++) await one();
-  }));
-  const used = process.cpuUsage(before);
-  return (used.user + used.system) / CALLS;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const cpuPerCall = (one: () => Promise<unknown>) => cpuPerCallOf(one, CALLS, { concurrency: CONCURRENCY, warmUp: 2_000 });
 
 for (const kind of await storeKinds()) {
   const db = await freshDatabase(kind);

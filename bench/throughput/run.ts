@@ -41,6 +41,7 @@ import { freshDatabase, storeKinds, type StoreKind } from '../../test/support/st
 import { BANK_TABLE, QUEUES, seedBank, seedComments, seedQueues, seedTree, TREE_TABLE } from './dataset.js';
 import { load, type Call, type LoadResult } from './load.js';
 import { freePort } from '../../test/support/ports.js';
+import { median } from '../harness.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -228,7 +229,6 @@ interface Row {
   against?: { rps: number; p99: number; cpuUs: number };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function benchStore(kind: StoreKind): Promise<Row[]> {
   const mainDb = await freshDatabase(kind);
