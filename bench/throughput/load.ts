@@ -49,7 +49,7 @@ export interface LoadResult {
 const TICKS_PER_SECOND = 100;
 
 /** The CPU time the process has used so far, in seconds (0 where /proc is unreadable). */
-function cpuSeconds(pid: number): number {
+export function cpuSeconds(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name, which may itself hold spaces: utime and stime are the 12th and 13th.

@@ -84,7 +84,9 @@ export const logCommands = [
   defineCommand({
     name: 'log tail',
     summary: 'print the newest calls of the call log (every app, or one), oldest first; --follow keeps printing new ones',
-    details: 'A line: time (UTC), app_key, face, service or GraphQL operation, ret, err_code, duration, caller IP, member uuid.',
+    details:
+      'A line: time (UTC), app_key, face, service or GraphQL operation, ret, err_code, duration, caller IP, member uuid. ' +
+      "An app's calls come in the order they were answered; across apps, the calls written in one batch (a second or so) come app by app.",
     options: {
       app: { type: 'string', value: 'APP_KEY', description: 'only this app' },
       limit: { type: 'string', value: 'N', description: `how many (default 20, at most ${MAX_LIMIT})` },

@@ -1,8 +1,9 @@
 /**
  * Keeps the call log to YESGRAPH_CALL_LOG_DAYS: every `everyMs` (first a minute after start, so
- * a short CLI run never prunes), rows older than that are deleted in batches of `batchRows`, with
- * a pause between batches so a large backlog never holds the main store for long. Instances
- * pruning at once only delete the same rows twice over: nothing to coordinate.
+ * a short CLI run never prunes), the call log's batch rows whose last call is older than that are
+ * deleted `batchRows` at a time (100 rows: up to 51,200 calls), with a pause between deletes so
+ * a large backlog never holds the main store for long. Instances pruning at once only delete the
+ * same rows twice over: nothing to coordinate.
  */
 import { sqlDateTime } from '../db/datetime.js';
 import type { Logger } from '../logger.js';
@@ -28,7 +29,7 @@ export class CallLogPruner {
     private readonly log: Logger,
     options: PrunerOptions = {},
   ) {
-    this.batchRows = options.batchRows ?? 1_000;
+    this.batchRows = options.batchRows ?? 100;
     this.pauseMs = options.pauseMs ?? 50;
     this.periodic = new Periodic('call log pruning', () => this.pruneAll(), log, options);
   }

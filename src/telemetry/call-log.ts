@@ -1,22 +1,20 @@
 /**
  * The call log's writer: calls are recorded into an in-memory buffer and written off the request
- * path, in multi-row INSERTs: a full batch (`batchRows`) as soon as it is waiting, and what is
+ * path, a batch at a time: a full batch (`batchRows` calls) as soon as it is waiting, and what is
  * short of one every `flushMs`. The buffer is bounded: while the main store is slower than the
  * calls, rows beyond `maxBuffered` are dropped, counted (`yesgraph_call_log_dropped_total`) and
  * reported in a warning at most every `warnEveryMs`, rather than growing without bound; a batch
  * the store refuses is dropped the same way. `close()` (runtime close) writes what is left.
  */
-import { powerOfTwoAtMost } from '../db/sql.js';
 import type { Logger } from '../logger.js';
-import type { CallLogRecords, CallRow } from '../records/call-log.js';
+import { CALLS_PER_BATCH, type CallLogRecords, type CallRow } from '../records/call-log.js';
 import type { Metrics } from './metrics.js';
 
 /**
- * Rows of a full batch: a power of two, so that it goes out as one INSERT (the records write
- * power-of-two runs; 500 rows took six statements, 256 + 128 + 64 + 32 + 16 + 4). An engine whose
- * parameter limit takes fewer rows gets the largest power of two it takes.
+ * Calls of a full batch, written as soon as they wait: the records store them as one row per app
+ * (src/records/call-log.ts), so a full batch of one app's calls is one row of one INSERT.
  */
-export const DEFAULT_BATCH_ROWS = 512;
+export const DEFAULT_BATCH_ROWS = CALLS_PER_BATCH;
 
 export interface CallLogOptions {
   readonly flushMs?: number;
@@ -46,9 +44,7 @@ export class CallLog {
     private readonly metrics: Metrics,
     options: CallLogOptions = {},
   ) {
-    const perStatement = records?.rowsPerStatement ?? DEFAULT_BATCH_ROWS;
-    // The default rounded down to a power of two where an engine takes fewer rows (SQL Server: 128).
-    this.batchRows = options.batchRows === undefined ? powerOfTwoAtMost(Math.min(DEFAULT_BATCH_ROWS, perStatement)) : Math.min(options.batchRows, perStatement);
+    this.batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
     this.maxBuffered = options.maxBuffered ?? 20_000;
     this.warnEveryMs = options.warnEveryMs ?? 10_000;
     if (records) {

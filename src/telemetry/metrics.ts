@@ -43,13 +43,13 @@ export class Metrics {
 
   readonly callLogWritten = new Counter({
     name: 'yesgraph_call_log_written_total',
-    help: 'Call log rows written to the main store.',
+    help: 'Calls written to the call log in the main store.',
     registers: [this.registry],
   });
 
   readonly callLogDropped = new Counter({
     name: 'yesgraph_call_log_dropped_total',
-    help: 'Call log rows dropped: the buffer was full (the main store is slow) or the store refused the batch.',
+    help: 'Calls dropped from the call log: the buffer was full (the main store is slow) or the store refused the batch.',
     registers: [this.registry],
   });
 

@@ -1,7 +1,8 @@
 /**
- * The call log through the real entry points: one row per call, written in batches off the
- * request path, one row per operation of a GraphQL batch, nothing secret in any row, flushed on
- * close, nothing written when it is off, and a store that refuses a batch loses only that batch.
+ * The call log through the real entry points: one entry per call, written in batches off the
+ * request path (a batch row per app), one per operation of a GraphQL batch, nothing secret in any
+ * row, flushed on close, nothing written when it is off, and a store that refuses a batch loses
+ * only that batch.
  */
 import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
@@ -10,12 +11,13 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { md5 } from '../../src/crypto.js';
 import { sql } from '../../src/db/sql.js';
+import type { Store } from '../../src/db/store.js';
 import { payloadSign } from '../../src/guards/sign.js';
 import { silentLogger } from '../../src/logger.js';
 import { sqlDateTime } from '../../src/db/datetime.js';
 import { migrate } from '../../src/db/migrate.js';
 import { openStore } from '../../src/db/open.js';
-import { CallLogRecords, type CallRow } from '../../src/records/call-log.js';
+import { CallLogRecords, CALLS_PER_BATCH, type CallRow, type LoggedCall } from '../../src/records/call-log.js';
 import { CallLog, DEFAULT_BATCH_ROWS } from '../../src/telemetry/call-log.js';
 import { CallLogPruner } from '../../src/telemetry/call-log-pruner.js';
 import { Metrics } from '../../src/telemetry/metrics.js';
@@ -26,41 +28,27 @@ import { countStatements, freshDatabase, storeKinds, useStore } from '../support
 
 const kinds = await storeKinds();
 
-const COLUMNS = ['id', 'at', 'app_key', 'face', 'service', 'ret', 'err_code', 'duration_us', 'ip', 'member_uuid'];
+const COLUMNS = ['id', 'first_at', 'last_at', 'app_key', 'calls', 'entries'];
+const FIELDS = ['id', 'at', 'appKey', 'face', 'service', 'ret', 'errCode', 'durationUs', 'ip', 'memberUuid'];
 
-interface Row {
-  id: number;
-  at: string;
-  app_key: string | null;
-  face: string;
-  service: string | null;
-  ret: number;
-  err_code: number | null;
-  duration_us: number;
-  ip: string | null;
-  member_uuid: string | null;
+async function batchRows(store: Store): Promise<Array<Record<string, unknown>>> {
+  return store.query<Record<string, unknown>>(sql`SELECT * FROM yg_call_batch ORDER BY id`);
 }
 
 describe.each(kinds)('call log on %s', (kind) => {
   const t = useServer(kind, { callLogDays: 30 });
 
-  async function rows(): Promise<Row[]> {
+  async function rows(): Promise<LoggedCall[]> {
     await t.rt.calls.flush();
-    return (await t.rt.main.query<Row>(sql`SELECT * FROM yg_call_log ORDER BY id`)).map((r) => ({
-      ...r,
-      id: Number(r.id),
-      ret: Number(r.ret),
-      err_code: r.err_code === null ? null : Number(r.err_code),
-      duration_us: Number(r.duration_us),
-    }));
+    return new CallLogRecords(t.rt.main).latest({ limit: 1_000_000 });
   }
 
   async function clear(): Promise<void> {
     await t.rt.calls.flush();
-    await t.rt.main.execute(sql`DELETE FROM yg_call_log`);
+    await t.rt.main.execute(sql`DELETE FROM yg_call_batch`);
   }
 
-  it('holds exactly one row per call after 10,000 Hello calls from 16 concurrent callers over HTTP, written in batches', { timeout: 120_000 }, async () => {
+  it('holds exactly one entry per call after 10,000 Hello calls from 16 concurrent callers over HTTP, written in batches', { timeout: 120_000 }, async () => {
     await clear();
     const http: Server = await listen(t.server, '127.0.0.1', 0);
     const { port } = http.address() as { port: number };
@@ -87,15 +75,21 @@ describe.each(kinds)('call log on %s', (kind) => {
       const logged = await rows();
       expect(logged).toHaveLength(CALLERS * PER_CALLER);
       expect(new Set(logged.map((r) => r.id)).size).toBe(CALLERS * PER_CALLER);
+      // Ids grow with every call, in the order the calls were written.
+      expect(logged.every((r, i) => i === 0 || r.id > logged[i - 1]!.id)).toBe(true);
       for (const r of logged) {
-        expect(r).toMatchObject({ app_key: t.app.appKey, face: 'legacy', service: 'App.Hello.World', ret: 200, err_code: 0, member_uuid: null });
+        expect(r).toMatchObject({ appKey: t.app.appKey, face: 'legacy', service: 'App.Hello.World', ret: 200, errCode: 0, memberUuid: null });
         expect(r.ip).toMatch(/127\.0\.0\.1$/);
-        expect(r.duration_us).toBeGreaterThan(0);
+        expect(r.durationUs).toBeGreaterThan(0);
       }
-      // Off the request path and batched: multi-row INSERTs, never one per call.
-      const inserts = statements.filter((s) => /^\s*INSERT INTO yg_call_log/i.test(s));
+      // Off the request path and batched: a few INSERTs of batch rows, never one per call.
+      const inserts = statements.filter((s) => /^\s*INSERT INTO yg_call_batch/i.test(s));
       expect(inserts.length).toBeGreaterThan(0);
       expect(inserts.length).toBeLessThanOrEqual((CALLERS * PER_CALLER) / 50);
+      const stored = await batchRows(t.rt.main);
+      expect(stored.length).toBe(inserts.length);
+      expect(stored.reduce((n, r) => n + Number(r.calls), 0)).toBe(CALLERS * PER_CALLER);
+      expect(stored.every((r) => Number(r.calls) <= CALLS_PER_BATCH && r.app_key === t.app.appKey && String(r.first_at) <= String(r.last_at))).toBe(true);
       expect(t.rt.calls.pending).toBe(0);
     } finally {
       await new Promise((resolve) => http.close(resolve));
@@ -115,18 +109,25 @@ describe.each(kinds)('call log on %s', (kind) => {
     expect(signed.errors).toBeUndefined();
 
     const logged = await rows();
-    expect(logged.map((r) => [r.face, r.service, r.ret, r.err_code])).toEqual([
+    // Calls written together are stored app by app: each app's calls keep their order. The call
+    // with a wrong sign names no app: its key is not taken on the caller's word.
+    const own = logged.filter((r) => r.appKey === t.app.appKey);
+    expect(own.map((r) => [r.face, r.service, r.ret, r.errCode])).toEqual([
       ['legacy', 'App.User.Register', 200, 0],
       ['legacy', 'App.User.Login', 200, 0],
       ['legacy', 'App.User.Check', 200, 0],
-      ['legacy', 'App.Hello.World', 409, null],
       ['graphql', 'query me', 200, null],
     ]);
-    for (const r of logged) expect(Object.keys(r).sort()).toEqual([...COLUMNS].sort());
+    expect(logged.filter((r) => r.appKey !== t.app.appKey).map((r) => [r.appKey, r.face, r.service, r.ret, r.errCode])).toEqual([[null, 'legacy', 'App.Hello.World', 409, null]]);
+    for (const r of logged) expect(Object.keys(r).sort()).toEqual([...FIELDS].sort());
     // The member is named by uuid, on both faces, once its session is checked.
-    expect(logged[2]!.member_uuid).toBe(session.uuid);
-    expect(logged[4]!.member_uuid).toBe(session.uuid);
-    const text = JSON.stringify(logged);
+    expect(own[2]!.memberUuid).toBe(session.uuid);
+    expect(own[3]!.memberUuid).toBe(session.uuid);
+    // What is stored, read as it is: its own columns, and no secret anywhere in them.
+    const stored = await batchRows(t.rt.main);
+    for (const r of stored) expect(Object.keys(r).sort()).toEqual([...COLUMNS].sort());
+    expect(new Set(stored.map((r) => r.app_key))).toEqual(new Set([null, t.app.appKey]));
+    const text = JSON.stringify(stored);
     for (const secret of [t.app.appSecret, other.appSecret, session.token, password, 'WRONG']) expect(text).not.toContain(secret);
   });
 
@@ -150,7 +151,7 @@ describe.each(kinds)('call log on %s', (kind) => {
     expect(answers[2]!.errors).toHaveLength(1);
 
     const logged = await rows();
-    expect(logged.map((r) => [r.app_key, r.face, r.service, r.ret])).toEqual([
+    expect(logged.map((r) => [r.appKey, r.face, r.service, r.ret])).toEqual([
       [t.app.appKey, 'graphql', 'query One', 200],
       [t.app.appKey, 'graphql', 'query hello', 200],
       [t.app.appKey, 'graphql', 'Broken', 400],
@@ -180,7 +181,7 @@ describe.each(kinds)('call log on %s', (kind) => {
       expect(rt.calls.pending).toBe(3);
       await rt.close();
       const store = openStore(db.url);
-      const [n] = await store.query<{ n: number | string }>(sql`SELECT COUNT(*) AS n FROM yg_call_log`);
+      const [n] = await store.query<{ n: number | string }>(sql`SELECT SUM(calls) AS n FROM yg_call_batch`);
       await store.close();
       expect(Number(n!.n)).toBe(3);
     } finally {
@@ -196,7 +197,7 @@ describe.each(kinds)('call log on %s', (kind) => {
       const rt = await startRuntime(testConfig(db.url, { callLogDays: 30 }), log);
       const app = await rt.appRecords.create({ name: 'refused' });
       const server = createServer(rt);
-      await rt.main.execute(sql`DROP TABLE yg_call_log`);
+      await rt.main.execute(sql`DROP TABLE yg_call_batch`);
       const res = await server.fetch(new Request(`${BASE}/?${signedParams({ s: 'App.Hello.World' }, app)}`));
       expect(((await res.json()) as { ret: number }).ret).toBe(200);
       await rt.calls.flush();
@@ -218,8 +219,8 @@ describe.each(kinds)('call log off (YESGRAPH_CALL_LOG_DAYS=0) on %s', (kind) => 
       await t.graphql('{ hello }');
       await t.rt.calls.flush();
     });
-    expect(statements.filter((s) => s.includes('yg_call_log'))).toEqual([]);
-    const [n] = await t.rt.main.query<{ n: number | string }>(sql`SELECT COUNT(*) AS n FROM yg_call_log`);
+    expect(statements.filter((s) => s.includes('yg_call_batch'))).toEqual([]);
+    const [n] = await t.rt.main.query<{ n: number | string }>(sql`SELECT COUNT(*) AS n FROM yg_call_batch`);
     expect(Number(n!.n)).toBe(0);
   });
 });
@@ -231,41 +232,46 @@ describe.each(kinds)('call log upkeep on %s', (kind) => {
     return { at, appKey: 'A'.repeat(32), face: 'legacy', service, ret: 200, errCode: 0, durationUs: 100, ip: '10.0.0.1', memberUuid: null };
   }
 
-  it('prunes rows older than the kept days in small batches, and only those', async () => {
+  it('prunes batch rows whose last call is older than the kept days, a few rows per statement, and only those', async () => {
     await migrate(db.store);
+    await db.store.execute(sql`DELETE FROM yg_call_batch`);
     const records = new CallLogRecords(db.store);
     const now = new Date('2025-03-31T12:00:00Z');
-    const old = Array.from({ length: 35 }, (_, i) => row(sqlDateTime(new Date(now.getTime() - (31 + i) * 86_400_000))));
-    const kept = Array.from({ length: 5 }, (_, i) => row(sqlDateTime(new Date(now.getTime() - i * 86_400_000)), 'kept'));
-    await records.insert([...kept, ...old]);
+    const daysAgo = (days: number) => sqlDateTime(new Date(now.getTime() - days * 86_400_000));
+    const old = Array.from({ length: 35 }, (_, i) => row(daysAgo(31 + i)));
+    const kept = Array.from({ length: 5 }, (_, i) => row(daysAgo(i), 'kept'));
+    // One write each: 40 batch rows. A 41st row spans the limit: its last call keeps it whole.
+    for (const call of [...kept, ...old]) await records.insert([call]);
+    await records.insert([row(daysAgo(30.5), 'spanning'), row(daysAgo(29.5), 'spanning')]);
     const pruner = new CallLogPruner(records, 30, silentLogger, { firstMs: 3_600_000, batchRows: 10, pauseMs: 1 });
     try {
       const { result, statements } = await countStatements(db.store, () => pruner.prune(now));
       expect(result).toBe(35);
       expect(statements.filter((s) => /^\s*DELETE/i.test(s))).toHaveLength(4);
       const left = await records.latest({ limit: 100 });
-      expect(left.map((r) => r.service)).toEqual(['kept', 'kept', 'kept', 'kept', 'kept']);
+      expect(left.map((r) => r.service)).toEqual(['kept', 'kept', 'kept', 'kept', 'kept', 'spanning', 'spanning']);
     } finally {
       await pruner.close();
     }
   });
 
-  it('writes a full batch in one INSERT', async () => {
+  it('writes a full batch of one app in one INSERT of one row', async () => {
     await migrate(db.store);
-    await db.store.execute(sql`DELETE FROM yg_call_log`);
+    await db.store.execute(sql`DELETE FROM yg_call_batch`);
     const records = new CallLogRecords(db.store);
     const writer = new CallLog(records, silentLogger, new Metrics(), { flushMs: 60_000 });
     const { statements } = await countStatements(db.store, async () => {
       for (let i = 0; i < DEFAULT_BATCH_ROWS; i++) writer.record(row(sqlDateTime(new Date()), `s${i}`));
       await writer.close();
     });
-    expect(statements.filter((s) => /^\s*INSERT INTO yg_call_log/i.test(s))).toHaveLength(1);
-    expect(await records.latest({ limit: 1000 })).toHaveLength(DEFAULT_BATCH_ROWS);
+    expect(statements.filter((s) => /^\s*INSERT INTO yg_call_batch/i.test(s))).toHaveLength(1);
+    expect(await batchRows(db.store)).toHaveLength(1);
+    expect((await records.latest({ limit: 1000 })).map((c) => c.service)).toEqual(Array.from({ length: DEFAULT_BATCH_ROWS }, (_, i) => `s${i}`));
   });
 
   it.runIf(kind === 'mysql')('drops what does not fit while the store is stalled, counts it, warns, and writes the rest once it answers', async () => {
     await migrate(db.store);
-    await db.store.execute(sql`DELETE FROM yg_call_log`);
+    await db.store.execute(sql`DELETE FROM yg_call_batch`);
     const records = new CallLogRecords(db.store);
     const lines: Array<{ dropped?: number; msg: string }> = [];
     const log = pino({ level: 'warn' }, new Writable({ write: (chunk, _enc, done) => (lines.push(JSON.parse(String(chunk)) as (typeof lines)[number]), done()) }));
@@ -273,7 +279,7 @@ describe.each(kinds)('call log upkeep on %s', (kind) => {
     const writer = new CallLog(records, log, metrics, { batchRows: 10, maxBuffered: 50, flushMs: 60_000 });
     const blocker = await mysql.createConnection({ uri: db.url });
     try {
-      await blocker.query('LOCK TABLES yg_call_log WRITE');
+      await blocker.query('LOCK TABLES yg_call_batch WRITE');
       let most = 0;
       for (let i = 0; i < 200; i++) {
         writer.record(row(sqlDateTime(new Date()), `s${i}`));
@@ -295,14 +301,3 @@ describe.each(kinds)('call log upkeep on %s', (kind) => {
   });
 });
 
-describe('call log batches', () => {
-  it('are the largest power of two an INSERT of the engine takes (SQL Server: 233 rows, so 128)', async () => {
-    const written: number[] = [];
-    const records = { rowsPerStatement: 233, insert: async (rows: readonly CallRow[]) => void written.push(rows.length) } as unknown as CallLogRecords;
-    const writer = new CallLog(records, silentLogger, new Metrics(), { flushMs: 60_000 });
-    const row: CallRow = { at: '2025-03-31 12:00:00', appKey: null, face: 'legacy', service: null, ret: 200, errCode: 0, durationUs: 1, ip: null, memberUuid: null };
-    for (let i = 0; i < 300; i++) writer.record(row);
-    await writer.close();
-    expect(written).toEqual([128, 128, 44]);
-  });
-});

@@ -2,7 +2,7 @@
  * Statements of variable length come in few shapes: `IN (…)` lists padded to a power of two and
  * multi-row INSERTs split into power-of-two runs, so that prepared statements (cached per text by
  * the driver on each connection and counted by the server) stay a handful. Checked on the
- * builders, and on each main store by the distinct texts the call log's writes send.
+ * builders, and on each main store by the distinct texts the call log's writes of batch rows send.
  */
 import { describe, expect, it } from 'vitest';
 import { inList, join, powerOfTwoRuns, render, sql, valueRows } from '../../src/db/sql.js';
@@ -74,7 +74,8 @@ describe.each(kinds)('the call log on %s', (kind) => {
     const records = new CallLogRecords(db.store);
     const texts = new Set<string>();
     const off = db.store.onStatement((s) => texts.add(s.text));
-    const row = (i: number): CallRow => ({ at: '2026-12-01 00:00:00', appKey: 'k', face: 'legacy', service: `S${i}`, ret: 200, errCode: 0, durationUs: i, ip: null, memberUuid: null });
+    // Each call of its own app: a batch row each, so a write of n calls is an INSERT of n rows.
+    const row = (i: number): CallRow => ({ at: '2026-12-01 00:00:00', appKey: `k${i}`, face: 'legacy', service: `S${i}`, ret: 200, errCode: 0, durationUs: i, ip: null, memberUuid: null });
     let written = 0;
     for (let size = 1; size <= 300; size++) {
       await records.insert(Array.from({ length: size }, (_, i) => row(written + i)));
@@ -82,8 +83,9 @@ describe.each(kinds)('the call log on %s', (kind) => {
     }
     off();
     expect(texts.size).toBeLessThanOrEqual(Math.ceil(Math.log2(records.rowsPerStatement)) + 1);
-    const [count] = await db.store.query<{ n: number | string; d: number | string }>(sql`SELECT COUNT(*) AS n, COUNT(DISTINCT duration_us) AS d FROM yg_call_log`);
+    const [count] = await db.store.query<{ n: number | string; d: number | string }>(sql`SELECT COUNT(*) AS n, COUNT(DISTINCT app_key) AS d FROM yg_call_batch`);
     expect(Number(count!.n)).toBe(written);
     expect(Number(count!.d)).toBe(written);
+    expect(new Set((await records.latest({ limit: written })).map((c) => c.durationUs)).size).toBe(written);
   });
 });

@@ -8,6 +8,7 @@ import type { Migration } from './types.js';
  * key, so the rows of an app outlive a removal until they age out; `at` is UTC
  * ('YYYY-MM-DD HH:MM:SS'), `duration_us` the time to the answer in microseconds.
  * Indexes: (app_key, at) for `yesgraph log tail/stats --app`, (at) for pruning.
+ * Replaced by batch rows in 012_call_batches.
  */
 export const callLog: Migration = {
   id: '009_call_log',

@@ -10,6 +10,7 @@ import { memberProfiles } from './008_member_profiles.js';
 import { callLog } from './009_call_log.js';
 import { trustedDocuments } from './010_trusted_documents.js';
 import { tasks } from './011_tasks.js';
+import { callBatches } from './012_call_batches.js';
 import type { Migration } from './types.js';
 
-export const MIGRATIONS: readonly Migration[] = [apps, members, messages, sealedAppSecrets, instance, hostedTables, appGuards, memberProfiles, callLog, trustedDocuments, tasks];
+export const MIGRATIONS: readonly Migration[] = [apps, members, messages, sealedAppSecrets, instance, hostedTables, appGuards, memberProfiles, callLog, trustedDocuments, tasks, callBatches];
