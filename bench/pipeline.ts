@@ -1,77 +1,102 @@
 /**
- * `npm run bench:pipeline`: the CPU yesgraph spends on a Hello call of its own, without HTTP, on
- * each face, beside the least work the protocol asks of the same call in the same process (the
- * query string parsed, the dynamic signature checked, the answer serialized and signed with
- * `_auth`). Calls go through `server.legacy` and `server.graphqlPost`, the entry points the
- * node:http listener uses, 16 at a time, over a fresh real main store with the call log on, as in
- * production. `npm run bench` measures the whole request over HTTP; this isolates yesgraph's part.
+ * `npm run bench:pipeline`: the CPU yesgraph spends on a call of its own, without HTTP, on each
+ * face, beside the least work the protocol asks of the same call in the same process: the bare
+ * floor of `npm run bench` (bench/throughput/bare.ts: the query string parsed, the dynamic
+ * signature checked, the same statements, the answer serialized and signed with `_auth`).
+ * Calls go through `server.legacy` and `server.graphqlPost`, the entry points the node:http
+ * listener uses, 16 at a time, over a fresh real main store with the call log on, as in
+ * production: Hello, Show (10 threads × 3 levels) and FreeTree (10 + 190 nodes) of the bench's
+ * data set (bench/throughput/dataset.ts), with the bench's own calls (calls.ts).
+ * `npm run bench` measures the whole request over HTTP; this isolates yesgraph's part.
  *
  *   npm run bench:pipeline                 SQLite, then MariaDB when it answers
- *   BENCH_CALLS=100000 npm run bench:pipeline
+ *   npm run bench:pipeline -- FreeTree     the operations whose names start so
+ *   BENCH_CALLS=100000 npm run bench:pipeline   Hello's calls per round (Show a tenth, FreeTree a twentieth)
  */
-import { createHash } from 'node:crypto';
-import { dynamicSign, payloadSign } from '../src/guards/sign.js';
-import type { GraphQLPost } from '../src/graphql/post.js';
+import { isAnswer, type GraphQLPost } from '../src/graphql/post.js';
 import type { LegacyRequest } from '../src/legacy/request.js';
+import { openStore } from '../src/db/open.js';
 import { silentLogger } from '../src/logger.js';
 import { startRuntime } from '../src/runtime.js';
 import { createServer } from '../src/server.js';
 import { testConfig } from '../test/support/server.js';
-import { cpuPerCall as cpuPerCallOf, median } from './harness.js';
+import { cpuPerCall, median } from './harness.js';
 import { freshDatabase, storeKinds } from '../test/support/stores.js';
+import { bare, connect } from './throughput/bare.js';
+import { DB_MARK, operations } from './throughput/calls.js';
+import { seedComments, seedTree } from './throughput/dataset.js';
+import type { Call } from './throughput/load.js';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 40_000);
+/** Calls per round of each operation measured, as a share of CALLS (a FreeTree costs some 40 Hellos). */
+const SHARE: Record<string, number> = { Hello: 1, Show: 1 / 10, FreeTree: 1 / 20 };
 const CONCURRENCY = 16;
 const ROUNDS = 3;
-
-/** CPU microseconds per call of `one`, `CONCURRENCY` callers at a time, after a warm-up. */
-const cpuPerCall = (one: () => Promise<unknown>) => cpuPerCallOf(one, CALLS, { concurrency: CONCURRENCY, warmUp: 2_000 });
+const only = process.argv[2];
 
 for (const kind of await storeKinds()) {
-  const db = await freshDatabase(kind);
-  const rt = await startRuntime(testConfig(db.url, { callLogDays: 30 }), silentLogger);
+  const mainDb = await freshDatabase(kind);
+  const ownerDb = await freshDatabase(kind);
+  const rt = await startRuntime(testConfig(mainDb.url, { callLogDays: 30 }), silentLogger);
+  const floorDbs = [connect(mainDb.url), connect(ownerDb.url)] as const;
   try {
     const server = createServer(rt);
     const app = await rt.appRecords.create({ name: 'bench' });
-    const params = new Map([['s', 'App.Hello.World'], ['name', 'bench'], ['app_key', app.appKey]]);
-    params.set('sign', dynamicSign(params, app.appSecret));
-    const query = new URLSearchParams([...params]).toString();
-    const body = JSON.stringify({ query: '{ hello(name: "bench") }', variables: {} });
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-app-key': app.appKey, 'x-sign': payloadSign(body, app.appSecret) };
-    const bytes = new Uint8Array(Buffer.from(body));
+    await rt.databases.add(app.id, DB_MARK, ownerDb.url, '', { operator: true });
+    const keys = await seedComments(rt.main, app.id);
+    const owner = openStore(ownerDb.url);
+    const roots = await seedTree(owner, kind);
+    await owner.close();
+    const floor = bare({ main: floorDbs[0], owner: floorDbs[1], appId: app.id, secret: app.appSecret, queue: '', bank: '' });
 
-    const legacy = () => {
-      const request: LegacyRequest = { method: 'GET', pathname: '/', query, remoteAddress: '127.0.0.1', header: () => null, body: async () => new Uint8Array() };
+    /** Each call of `calls` in turn, on one face. */
+    const cycle = (calls: readonly Call[], one: (c: Call) => Promise<unknown>) => {
+      let next = 0;
+      return () => one(calls[next++ % calls.length]!);
+    };
+    const legacy = (c: Call) => {
+      const request: LegacyRequest = { method: 'GET', pathname: '/', query: c.path.slice(2), remoteAddress: '127.0.0.1', header: () => null, body: async () => new Uint8Array() };
       return server.legacy!(request);
     };
-    const graphql = () => {
+    const graphql = (c: Call) => {
+      const headers = c.headers!;
+      const bytes = new Uint8Array(Buffer.from(c.body!));
       const post: GraphQLPost = { url: 'http://bench/graphql', remoteAddress: '127.0.0.1', headers: { get: (n) => headers[n] ?? null }, fetchHeaders: () => new Headers(headers) };
       return server.graphqlPost!(post, async () => bytes);
     };
-    // The least the protocol asks of the call: what bench/throughput/bare-server.ts does besides HTTP.
-    const md5 = (s: string) => createHash('md5').update(s, 'utf8').digest('hex');
-    const floor = async () => {
-      const p = new URLSearchParams(query);
-      const names = [...p.keys()].filter((n) => n !== 'sign').sort();
-      if (md5(names.map((n) => p.get(n)).join('') + app.appSecret).toUpperCase() !== p.get('sign')) throw new Error('bad sign');
-      const text = JSON.stringify({ err_code: 0, err_msg: '', title: `Hi ${p.get('name')}` });
-      const t = Math.floor(Date.now() / 1000);
-      return `{"ret":200,"data":${text},"msg":"","_t":${t},"_auth":"${md5(text + t + app.appSecret)}"}`;
-    };
+    const bareCall = (c: Call) => floor.answer(new URLSearchParams(c.path.slice(2)));
 
-    const figures = { floor: [] as number[], legacy: [] as number[], graphql: [] as number[] };
-    for (let round = 0; round < ROUNDS; round++) {
-      figures.floor.push(await cpuPerCall(floor));
-      figures.legacy.push(await cpuPerCall(legacy));
-      figures.graphql.push(await cpuPerCall(graphql));
+    /** Refuses an answer that is not a success: its error would be measured instead. */
+    const check = (face: string, text: string) => {
+      const fine = face === 'graphql' ? !text.includes('"errors"') && !text.includes('errCode') : text.includes('"ret":200') && text.includes('"err_code":0');
+      if (!fine) throw new Error(`${face} answered ${text.slice(0, 300)}`);
+    };
+    const textOf = (body: string | Uint8Array | null) => (typeof body === 'string' ? body : Buffer.from(body ?? new Uint8Array()).toString('utf8'));
+
+    const measured = operations(app, keys, roots, []).filter((op) => SHARE[op.name.split(' ')[0]!] && (!only || op.name.startsWith(only)));
+    for (const op of measured) {
+      const calls = Math.round(CALLS * SHARE[op.name.split(' ')[0]!]!);
+      const run = (one: () => Promise<unknown>) => cpuPerCall(one, calls, { concurrency: CONCURRENCY, warmUp: Math.min(2_000, calls) });
+      check('floor', await bareCall(op.legacy[0]!));
+      check('legacy', textOf((await legacy(op.legacy[0]!)).body));
+      const answer = await graphql(op.graphql[0]!);
+      check('graphql', isAnswer(answer) ? answer.body : await answer.text());
+      const figures = { floor: [] as number[], legacy: [] as number[], graphql: [] as number[] };
+      for (let round = 0; round < ROUNDS; round++) {
+        figures.floor.push(await run(cycle(op.legacy, bareCall)));
+        figures.legacy.push(await run(cycle(op.legacy, legacy)));
+        figures.graphql.push(await run(cycle(op.graphql, graphql)));
+      }
+      const [f, l, g] = [median(figures.floor), median(figures.legacy), median(figures.graphql)];
+      console.log(`${kind}: ${op.name}, CPU µs per call (median of ${ROUNDS} rounds of ${calls} calls, ${CONCURRENCY} at a time)`);
+      console.log(`  floor   ${f.toFixed(1)}`);
+      console.log(`  legacy  ${l.toFixed(1)}  (${(l / f).toFixed(2)}× the floor)`);
+      console.log(`  graphql ${g.toFixed(1)}  (${(g / f).toFixed(2)}× the floor, ${(g / l).toFixed(2)}× legacy)`);
     }
-    const [f, l, g] = [median(figures.floor), median(figures.legacy), median(figures.graphql)];
-    console.log(`${kind}: Hello, CPU µs per call (median of ${ROUNDS} rounds of ${CALLS} calls, ${CONCURRENCY} at a time)`);
-    console.log(`  floor   ${f.toFixed(1)}`);
-    console.log(`  legacy  ${l.toFixed(1)}  (${(l / f).toFixed(1)}× the floor)`);
-    console.log(`  graphql ${g.toFixed(1)}  (${(g / f).toFixed(1)}× the floor, ${(g / l).toFixed(2)}× legacy)`);
   } finally {
+    await Promise.all(floorDbs.map((d) => d.close()));
     await rt.close();
-    await db.drop();
+    await mainDb.drop();
+    await ownerDb.drop();
   }
 }

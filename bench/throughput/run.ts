@@ -31,15 +31,15 @@ import { join, resolve } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { openStore } from '../../src/db/open.js';
-import { dynamicSign, payloadSign } from '../../src/guards/sign.js';
 import { silentLogger } from '../../src/logger.js';
 import type { App } from '../../src/records/apps.js';
 import { startRuntime } from '../../src/runtime.js';
 import { createServer } from '../../src/server.js';
 import { testConfig } from '../../test/support/server.js';
 import { freshDatabase, storeKinds, type StoreKind } from '../../test/support/stores.js';
-import { BANK_TABLE, QUEUES, seedBank, seedComments, seedQueues, seedTree, TREE_TABLE } from './dataset.js';
+import { BANK_TABLE, seedBank, seedComments, seedQueues, seedTree } from './dataset.js';
 import { load, type Call, type LoadResult } from './load.js';
+import { DB_MARK, operations, type Operation } from './calls.js';
 import { freePort } from '../../test/support/ports.js';
 import { median } from '../harness.js';
 
@@ -62,81 +62,10 @@ const rounds = quick ? 1 : 3;
 const seconds = quick ? 2 : 5;
 const CONNECTIONS = [1, 16];
 const SECRET_KEY = 'bench-secret-key-0123456789abcdef';
-const DB_MARK = 'bench_db';
 
 type Face = 'bare' | 'legacy' | 'graphql';
 /** A run of the `--against` checkout's yesgraph, on one face. */
 type AgainstFace = 'legacy@against' | 'graphql@against';
-interface Operation {
-  readonly name: string;
-  readonly legacy: Call[];
-  readonly graphql: Call[];
-}
-
-function legacyCall(app: App, params: Record<string, string | number>): Call {
-  const map = new Map(Object.entries(params).map(([k, v]) => [k, String(v)]));
-  map.set('app_key', app.appKey);
-  map.set('sign', dynamicSign(map, app.appSecret));
-  return { method: 'GET', path: `/?${new URLSearchParams([...map])}` };
-}
-
-function graphqlCall(app: App, query: string, variables: Record<string, unknown>): Call {
-  const body = JSON.stringify({ query, variables });
-  return {
-    method: 'POST',
-    path: '/graphql',
-    body,
-    headers: { 'content-type': 'application/json', 'x-app-key': app.appKey, 'x-sign': payloadSign(body, app.appSecret) },
-  };
-}
-
-const COMMENT = 'id nickname content postTime parentId';
-const POP = `mutation($t: String!) { popOne(table: $t, where: {conditions: [{field: "state", op: EQ, value: 0}]}, data: {state: 1}, fields: ["id", "code"]) { ... on MutationPopOneSuccess { data { id code: value(column: "code") } } ... on BusinessError { errCode message } } }`;
-const TRANSFER = `mutation($from: String!, $to: String!) { transfer(db: "${DB_MARK}", table: "${BANK_TABLE}", accountField: "code", from: $from, to: $to, amountField: "balance", amount: "1") { ... on MutationTransferSuccess { data { fromBalance toBalance } } ... on BusinessError { errCode message } } }`;
-const POP_WHERE = '[["state","=",0]]';
-const SHOW = `query($key: String) { messages(key: $key, perpage: 10) { total items { ${COMMENT} children { ${COMMENT} children { ${COMMENT} } } } } }`;
-const TREE = `query($p: Int) { freeTree(db: "${DB_MARK}", table: "${TREE_TABLE}", parentId: $p) { ... on QueryFreeTreeSuccess { data { id parentId values children { id parentId values } } } ... on BusinessError { errCode message } } }`;
-
-/** Transfers of 1 from each even account to the next odd one: no two callers lock the same pair at once. */
-function transferPairs(codes: readonly string[]): Array<[string, string]> {
-  return Array.from({ length: Math.floor(codes.length / 2) }, (_, i) => [codes[2 * i]!, codes[2 * i + 1]!]);
-}
-
-function operations(app: App, keys: readonly string[], roots: readonly number[], accounts: readonly string[]): Operation[] {
-  const pairs = transferPairs(accounts);
-  return [
-    {
-      name: 'Hello',
-      legacy: [legacyCall(app, { s: 'App.Hello.World', name: 'bench' })],
-      graphql: [graphqlCall(app, '{ hello(name: "bench") }', {})],
-    },
-    {
-      name: 'Show (10 threads × 3 levels)',
-      legacy: keys.map((k) => legacyCall(app, { s: 'App.Market_Message.Show', message_key: k, perpage: 10 })),
-      graphql: keys.map((k) => graphqlCall(app, SHOW, { key: k })),
-    },
-    {
-      name: 'FreeTree (10 + 190 nodes)',
-      legacy: roots.map((r) => legacyCall(app, { s: 'App.DB_MsSQL_Data.FreeTree', db_mark: DB_MARK, model_name: TREE_TABLE, parent_id: r })),
-      graphql: roots.map((r) => graphqlCall(app, TREE, { p: r })),
-    },
-    {
-      // The bare server pops from a queue of its own, whatever model_name says.
-      name: 'PopOne (queue of 100,000)',
-      legacy: [legacyCall(app, { s: 'App.Table.FreePopOne', model_name: QUEUES.legacy, where: POP_WHERE, data: '{"state":1}', fields: 'id,code' })],
-      graphql: [graphqlCall(app, POP, { t: QUEUES.graphql })],
-    },
-    {
-      name: 'Transfer (1,000 accounts)',
-      legacy: pairs.map(([from, to]) =>
-        legacyCall(app, { s: 'App.DB_MsSQL_Data.Transfer', db_mark: DB_MARK, model_name: BANK_TABLE, account_field: 'code', from_account: from, to_account: to, amount_field: 'balance', amount: 1 }),
-      ),
-      graphql: pairs.map(([from, to]) => graphqlCall(app, TRANSFER, { from, to })),
-    },
-  ];
-}
-
-
 async function waitHealthy(base: string, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 200; i++) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
