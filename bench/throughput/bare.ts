@@ -157,7 +157,8 @@ export function bare(setup: BareSetup): Bare {
     const table = tableName(p.get('model_name')!);
     const first = await owner.query(`SELECT * FROM ${table} WHERE parent_id = ? ORDER BY id`, [Number(p.get('parent_id'))]);
     const ids = first.map((r) => r.id);
-    const second = ids.length ? await owner.query(`SELECT * FROM ${table} WHERE parent_id IN (${ids.map(() => '?').join(', ')}) ORDER BY id`, ids) : [];
+    // Parent first, as yesgraph orders a level (src/operations/tree.ts): the parent index's own order.
+    const second = ids.length ? await owner.query(`SELECT * FROM ${table} WHERE parent_id IN (${ids.map(() => '?').join(', ')}) ORDER BY parent_id, id`, ids) : [];
     const byParent = new Map<unknown, Row[]>();
     for (const r of second) byParent.set(r.parent_id, [...(byParent.get(r.parent_id) ?? []), r]);
     for (const r of first) r.children_tree = byParent.get(r.id) ?? [];

@@ -88,8 +88,13 @@ export function treeLevelQuery(plan: TreePlan, dialect: Dialect): TreeLevelQuery
   const room = dialect.maxParams - (where?.paramCount ?? 0) - order.paramCount;
   if (room < 1) throw refuse('TREE_NO_ROOM_FOR_PARENTS');
   const head = sql`SELECT ${join(plan.columns.map((c) => ident(c)))} FROM ${ident(plan.table.name)} WHERE `;
-  const tail = where ? sql` AND (${where}) ORDER BY ${order}` : sql` ORDER BY ${order}`;
   const parent = ident(plan.parentField);
+  // Parent first: each parent's children keep `order` (they are grouped by parent as they are
+  // read), and an index on the parent field then hands the rows over in this order. Ordered by
+  // `order` alone, a level of several parents needs a sort, and MySQL may choose to walk the
+  // whole table in id order instead: 20,000 rows read for 190 (npm run bench, FreeTree).
+  const sorted = sql` ORDER BY ${parent} ASC, ${order}`;
+  const tail = where ? sql` AND (${where})${sorted}` : sorted;
   return {
     fingerprint: JSON.stringify(render(sql`${head}${parent} IN ()${tail}`, dialect)),
     statements(parentIds) {

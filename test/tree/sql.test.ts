@@ -34,13 +34,13 @@ describe('tree level statements', () => {
     const level = treeLevelQuery(seedPlan, mssqlDialect);
     expect(level.statements([0]).map((q) => render(q, mssqlDialect))).toEqual([
       {
-        text: 'SELECT [id], [name], [quantity], [parent_id] FROM [TestTable] WHERE [parent_id] IN (@p1) AND ([id] >= @p2) ORDER BY [id] DESC',
+        text: 'SELECT [id], [name], [quantity], [parent_id] FROM [TestTable] WHERE [parent_id] IN (@p1) AND ([id] >= @p2) ORDER BY [parent_id] ASC, [id] DESC',
         params: [0, 1],
       },
     ]);
     expect(level.statements([8, 5]).map((q) => render(q, mssqlDialect))).toEqual([
       {
-        text: 'SELECT [id], [name], [quantity], [parent_id] FROM [TestTable] WHERE [parent_id] IN (@p1, @p2) AND ([id] >= @p3) ORDER BY [id] DESC',
+        text: 'SELECT [id], [name], [quantity], [parent_id] FROM [TestTable] WHERE [parent_id] IN (@p1, @p2) AND ([id] >= @p3) ORDER BY [parent_id] ASC, [id] DESC',
         params: [8, 5, 1],
       },
     ]);
@@ -49,7 +49,7 @@ describe('tree level statements', () => {
   it('renders the same statement for MySQL', () => {
     const [q] = treeLevelQuery(seedPlan, mysqlDialect).statements([8, 5]);
     expect(render(q!, mysqlDialect)).toEqual({
-      text: 'SELECT `id`, `name`, `quantity`, `parent_id` FROM `TestTable` WHERE `parent_id` IN (?, ?) AND (`id` >= ?) ORDER BY `id` DESC',
+      text: 'SELECT `id`, `name`, `quantity`, `parent_id` FROM `TestTable` WHERE `parent_id` IN (?, ?) AND (`id` >= ?) ORDER BY `parent_id` ASC, `id` DESC',
       params: [8, 5, 1],
     });
   });
@@ -57,12 +57,12 @@ describe('tree level statements', () => {
   it('orders by id without an order, and randomly with RAND', () => {
     const plain: TreePlan = { ...seedPlan, columns: ['name', 'id', 'parent_id'], where: readWhere(new Map()), order: [] };
     expect(render(treeLevelQuery(plain, mssqlDialect).statements([3])[0]!, mssqlDialect)).toEqual({
-      text: 'SELECT [name], [id], [parent_id] FROM [TestTable] WHERE [parent_id] IN (@p1) ORDER BY [id] ASC',
+      text: 'SELECT [name], [id], [parent_id] FROM [TestTable] WHERE [parent_id] IN (@p1) ORDER BY [parent_id] ASC, [id] ASC',
       params: [3],
     });
     const random = { ...plain, order: parseOrder('["RAND"]') };
     expect(render(treeLevelQuery(random, mssqlDialect).statements([3])[0]!, mssqlDialect).text).toBe(
-      'SELECT [name], [id], [parent_id] FROM [TestTable] WHERE [parent_id] IN (@p1) ORDER BY NEWID()',
+      'SELECT [name], [id], [parent_id] FROM [TestTable] WHERE [parent_id] IN (@p1) ORDER BY [parent_id] ASC, NEWID()',
     );
   });
 
