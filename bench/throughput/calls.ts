@@ -17,14 +17,14 @@ export interface Operation {
   readonly graphql: Call[];
 }
 
-export function legacyCall(app: App, params: Record<string, string | number>): Call {
+function legacyCall(app: App, params: Record<string, string | number>): Call {
   const map = new Map(Object.entries(params).map(([k, v]) => [k, String(v)]));
   map.set('app_key', app.appKey);
   map.set('sign', dynamicSign(map, app.appSecret));
   return { method: 'GET', path: `/?${new URLSearchParams([...map])}` };
 }
 
-export function graphqlCall(app: App, query: string, variables: Record<string, unknown>): Call {
+function graphqlCall(app: App, query: string, variables: Record<string, unknown>): Call {
   const body = JSON.stringify({ query, variables });
   return {
     method: 'POST',
