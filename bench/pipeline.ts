@@ -23,7 +23,7 @@ import { testConfig } from '../test/support/server.js';
 import { cpuPerCall, median } from './harness.js';
 import { freshDatabase, storeKinds } from '../test/support/stores.js';
 import { bare, connect } from './throughput/bare.js';
-import { DB_MARK, operations } from './throughput/calls.js';
+import { DB_MARK, operations, type Operation } from './throughput/calls.js';
 import { seedComments, seedTree } from './throughput/dataset.js';
 import type { Call } from './throughput/load.js';
 
@@ -76,9 +76,10 @@ for (const kind of await storeKinds()) {
     };
     const textOf = (body: string | Uint8Array | null) => (typeof body === 'string' ? body : Buffer.from(body ?? new Uint8Array()).toString('utf8'));
 
-    const measured = operations(app, keys, roots, []).filter((op) => SHARE[op.name.split(' ')[0]!] && (!only || op.name.startsWith(only)));
+    const shareOf = (op: Operation) => SHARE[op.name.split(' ')[0]!];
+    const measured = operations(app, keys, roots, []).filter((op) => shareOf(op) && (!only || op.name.startsWith(only)));
     for (const op of measured) {
-      const calls = Math.round(CALLS * SHARE[op.name.split(' ')[0]!]!);
+      const calls = Math.round(CALLS * shareOf(op)!);
       const run = (one: () => Promise<unknown>) => cpuPerCall(one, calls, { concurrency: CONCURRENCY, warmUp: Math.min(2_000, calls) });
       check('floor', await bareCall(op.legacy[0]!));
       check('legacy', textOf((await legacy(op.legacy[0]!)).body));

@@ -96,7 +96,7 @@ export function connect(url: string): Db {
   };
 }
 
-export const md5 = (s: string) => createHash('md5').update(s, 'utf8').digest('hex');
+const md5 = (s: string) => createHash('md5').update(s, 'utf8').digest('hex');
 
 /** Where the bare services read and write. */
 export interface BareSetup {
