@@ -32,13 +32,13 @@ export function dynamicSign(params: ReadonlyMap<string, string>, secret: string)
   return md5(names.map((n) => params.get(n)).join('') + secret).toUpperCase();
 }
 
-/** Constant-time comparison of two signatures, case-insensitive on hex. */
+/** Constant-time comparison of two signatures, case-insensitive on hex, code unit by code unit (no Buffers). */
 function same(a: string, b: string): boolean {
-  const x = Buffer.from(a.toUpperCase());
-  const y = Buffer.from(b.toUpperCase());
+  const x = a.toUpperCase();
+  const y = b.toUpperCase();
   let diff = x.length ^ y.length;
-  // Stryker disable next-line EqualityOperator,MethodExpression: lengths that differ already set `diff`; a byte past the end reads as 0
-  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  // Stryker disable next-line EqualityOperator,MethodExpression: lengths that differ already set `diff`; a unit past the end reads as 0 (NaN | 0)
+  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x.charCodeAt(i) | 0) ^ (y.charCodeAt(i) | 0);
   return diff === 0;
 }
 

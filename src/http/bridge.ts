@@ -6,6 +6,7 @@
  * went away (no abort signal: it costs more than the work it could save here).
  */
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { bodyDone } from './node-body.js';
 
 /** `info.remoteAddress` is the socket's peer address (the guards' client IP comes from it). */
 export type FetchHandler = (request: Request, info: { remoteAddress?: string }) => Promise<Response>;
@@ -95,7 +96,7 @@ export async function writeResponse(req: IncomingMessage, res: ServerResponse, r
   const status = response.status;
   const headers = headerList(response);
   // A request body left unread (refused for its size) is not drained: the connection closes.
-  if (!req.complete) headers.push('connection', 'close');
+  if (!bodyDone(req)) headers.push('connection', 'close');
   if (!response.body || req.method === 'HEAD') {
     res.writeHead(status, STATUS_CODES[status], headers);
     res.end();

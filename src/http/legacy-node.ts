@@ -5,7 +5,7 @@
  */
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { LegacyAnswer, LegacyRequest } from '../legacy/request.js';
-import { readNodeBody } from './node-body.js';
+import { bodyDone, readNodeBody } from './node-body.js';
 
 /**
  * A target whose path and query WHATWG URL parsing leaves as they are: only characters that
@@ -61,7 +61,7 @@ export function writeAnswer(req: IncomingMessage, res: ServerResponse, answer: L
   const headers: string[] = [];
   for (const [name, value] of Object.entries(answer.headers)) headers.push(name, value);
   // A request body left unread (refused for its size) is not drained: the connection closes.
-  if (!req.complete) headers.push('connection', 'close');
+  if (!bodyDone(req)) headers.push('connection', 'close');
   const body = answer.body;
   if (body !== null) headers.push('content-length', String(typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength));
   res.writeHead(answer.status, STATUS_CODES[answer.status], headers);

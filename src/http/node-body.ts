@@ -1,9 +1,42 @@
-/** A node:http request body read whole, refused past a size limit (the answer then closes the connection). */
+/**
+ * A node:http request body read whole, refused past a size limit (the answer then closes the
+ * connection).
+ *
+ * A small body usually comes in the same read as its head: node's parser has buffered all of it
+ * in the request stream by the time the listener's first microtask runs. Such a body is taken
+ * from the stream's buffer at once, without flowing the stream through 'data' and 'end' events
+ * (about a tenth of a small GraphQL POST's CPU). Any other body is read as it arrives.
+ */
 import type { IncomingMessage } from 'node:http';
 import { refuse } from '../errors.js';
 
-export function readNodeBody(req: IncomingMessage, limit: number): Promise<Uint8Array<ArrayBuffer>> {
-  if (Number(req.headers['content-length'] ?? '0') > limit) return Promise.reject(refuse('BODY_TOO_LARGE', { limit }));
+/** Requests whose body was taken whole from the stream's buffer, before node marked them complete. */
+const taken = new WeakSet<IncomingMessage>();
+
+/**
+ * True once the request's body is all read: an answer to a request that is not closes the
+ * connection (a body refused for its size is never drained).
+ */
+export function bodyDone(req: IncomingMessage): boolean {
+  return req.complete || taken.has(req);
+}
+
+export async function readNodeBody(req: IncomingMessage, limit: number): Promise<Uint8Array<ArrayBuffer>> {
+  const declared = Number(req.headers['content-length'] ?? '0');
+  if (declared > limit) throw refuse('BODY_TOO_LARGE', { limit });
+  // The rest of the read that carried the head is parsed before this resumes.
+  await undefined;
+  if (declared > 0 && req.readableLength === declared && req.headers['transfer-encoding'] === undefined) {
+    // Paused, with `declared` bytes buffered: read() hands over exactly those (a copy keeps no socket buffer alive).
+    const body = new Uint8Array(req.read(declared) as Buffer);
+    taken.add(req);
+    return body;
+  }
+  return streamed(req, limit);
+}
+
+/** The body as it arrives, in 'data' events until 'end'. */
+function streamed(req: IncomingMessage, limit: number): Promise<Uint8Array<ArrayBuffer>> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

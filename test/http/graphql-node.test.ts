@@ -4,12 +4,13 @@
  * body limit, over a real socket.
  */
 import type { Server } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { payloadSign } from '../../src/guards/sign.js';
 import { listen } from '../../src/server.js';
 import { BASE, useServer } from '../support/server.js';
 import { storeKinds } from '../support/stores.js';
-import { exchange, portOf } from './raw-socket.js';
+import { exchange, parseResponses, portOf, type RawResponse } from './raw-socket.js';
 
 const kinds = await storeKinds();
 
@@ -68,6 +69,35 @@ describe.each(kinds)('GraphQL POST over node:http on %s', (kind) => {
     expect(answer!.status).toBe(200);
     expect(answer!.headers['content-type']).toMatch(/^application\/graphql-response\+json/);
     expect(JSON.parse(answer!.body)).toEqual({ data: { hello: 'Hi yoga，欢迎使用小白开放接口！' } });
+  });
+
+  /** Writes each piece after the one before has been sent and `pauseMs` has passed; reads until the server closes. */
+  function inPieces(p: number, pieces: readonly string[], pauseMs = 50): Promise<RawResponse[]> {
+    return new Promise((resolve, reject) => {
+      let all = Buffer.alloc(0);
+      const socket = connect(p, '127.0.0.1', async () => {
+        for (const piece of pieces) {
+          socket.write(piece);
+          await new Promise((r) => setTimeout(r, pauseMs));
+        }
+      });
+      socket.on('data', (d: Buffer) => (all = Buffer.concat([all, d])));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(parseResponses(all, true).responses));
+    });
+  }
+
+  it('reads a body sent with its head and one sent after it alike, and keeps the connection open after each', async () => {
+    const one = JSON.stringify({ query: '{ hello(name: "together") }' });
+    const two = JSON.stringify({ query: '{ hello(name: "apart") }' });
+    const three = JSON.stringify({ query: '{ hello(name: "last") }' });
+    const keep = (body: string) => post(body, { 'content-type': 'application/json', connection: 'keep-alive', ...signed(body) });
+    const request = (body: string) => post(body, { 'content-type': 'application/json', ...signed(body) });
+    const twoHead = keep(two).slice(0, -two.length);
+    // The first body comes in the head's write; the second a write later, in two halves; the third closes.
+    const answers = await inPieces(await port(), [keep(one), twoHead, two.slice(0, 9), two.slice(9), request(three)]);
+    expect(answers.map((a) => JSON.parse(a.body).data?.hello)).toEqual(['Hi together，欢迎使用小白开放接口！', 'Hi apart，欢迎使用小白开放接口！', 'Hi last，欢迎使用小白开放接口！']);
+    expect(answers.map((a) => a.headers.connection)).toEqual(['keep-alive', 'keep-alive', 'close']);
   });
 
   it('refuses a body over the limit with a GraphQL error and closes the connection', async () => {
