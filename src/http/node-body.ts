@@ -5,7 +5,8 @@
  * A small body usually comes in the same read as its head: node's parser has buffered all of it
  * in the request stream by the time the listener's first microtask runs. Such a body is taken
  * from the stream's buffer at once, without flowing the stream through 'data' and 'end' events
- * (about a tenth of a small GraphQL POST's CPU). Any other body is read as it arrives.
+ * (4–5 µs of a small GraphQL POST's 75–90 µs of CPU in a profile under load). Any other body is
+ * read as it arrives.
  */
 import type { IncomingMessage } from 'node:http';
 import { refuse } from '../errors.js';
