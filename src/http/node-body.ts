@@ -25,13 +25,15 @@ export function bodyDone(req: IncomingMessage): boolean {
 export async function readNodeBody(req: IncomingMessage, limit: number): Promise<Uint8Array<ArrayBuffer>> {
   const declared = Number(req.headers['content-length'] ?? '0');
   if (declared > limit) throw refuse('BODY_TOO_LARGE', { limit });
-  // The rest of the read that carried the head is parsed before this resumes.
-  await undefined;
-  if (declared > 0 && req.readableLength === declared && req.headers['transfer-encoding'] === undefined) {
-    // Paused, with `declared` bytes buffered: read() hands over exactly those (a copy keeps no socket buffer alive).
-    const body = new Uint8Array(req.read(declared) as Buffer);
-    taken.add(req);
-    return body;
+  if (declared > 0 && req.headers['transfer-encoding'] === undefined) {
+    // The rest of the read that carried the head is parsed before this resumes.
+    await undefined;
+    if (req.readableLength === declared) {
+      // Paused, with `declared` bytes buffered: read() hands over exactly those (a copy keeps no socket buffer alive).
+      const body = new Uint8Array(req.read(declared) as Buffer);
+      taken.add(req);
+      return body;
+    }
   }
   return streamed(req, limit);
 }
