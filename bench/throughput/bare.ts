@@ -153,15 +153,27 @@ export function bare(setup: BareSetup): Bare {
     return { total: Number(count!.n), items: top };
   }
 
+  /**
+   * FreeTree's two levels, in yesgraph's statements (the table's columns named, each level in the
+   * parent index's order), answered as the protocol types them: id and parent as numbers, every
+   * other column as text. The floor knows its table, so only the one integer column converts.
+   */
   async function tree(p: URLSearchParams): Promise<Row> {
     const table = tableName(p.get('model_name')!);
-    const first = await owner.query(`SELECT * FROM ${table} WHERE parent_id = ? ORDER BY id`, [Number(p.get('parent_id'))]);
+    const level = (ids: readonly unknown[]) =>
+      owner.query(`SELECT id, name, quantity, parent_id FROM ${table} WHERE parent_id IN (${ids.map(() => '?').join(', ')}) ORDER BY parent_id ASC, id ASC`, [...ids]);
+    const first = await level([Number(p.get('parent_id'))]);
     const ids = first.map((r) => r.id);
-    // Parent first, as yesgraph orders a level (src/operations/tree.ts): the parent index's own order.
-    const second = ids.length ? await owner.query(`SELECT * FROM ${table} WHERE parent_id IN (${ids.map(() => '?').join(', ')}) ORDER BY parent_id, id`, ids) : [];
+    const second = ids.length ? await level(ids) : [];
     const byParent = new Map<unknown, Row[]>();
-    for (const r of second) byParent.set(r.parent_id, [...(byParent.get(r.parent_id) ?? []), r]);
-    for (const r of first) r.children_tree = byParent.get(r.id) ?? [];
+    for (const r of second) {
+      r.quantity = String(r.quantity);
+      byParent.set(r.parent_id, [...(byParent.get(r.parent_id) ?? []), r]);
+    }
+    for (const r of first) {
+      r.quantity = String(r.quantity);
+      r.children_tree = byParent.get(r.id) ?? [];
+    }
     return { tree: first };
   }
 

@@ -15,6 +15,11 @@ export interface Operation {
   readonly name: string;
   readonly legacy: Call[];
   readonly graphql: Call[];
+  /**
+   * Reads only: the bare floor's `data` must equal yesgraph's legacy answer's, value for value
+   * (`npm run bench` checks it before measuring), so the floor is held to the same answer.
+   */
+  readonly readOnly: boolean;
 }
 
 function legacyCall(app: App, params: Record<string, string | number>): Call {
@@ -51,27 +56,32 @@ export function operations(app: App, keys: readonly string[], roots: readonly nu
   return [
     {
       name: 'Hello',
+      readOnly: true,
       legacy: [legacyCall(app, { s: 'App.Hello.World', name: 'bench' })],
       graphql: [graphqlCall(app, '{ hello(name: "bench") }', {})],
     },
     {
       name: 'Show (10 threads × 3 levels)',
+      readOnly: true,
       legacy: keys.map((k) => legacyCall(app, { s: 'App.Market_Message.Show', message_key: k, perpage: 10 })),
       graphql: keys.map((k) => graphqlCall(app, SHOW, { key: k })),
     },
     {
       name: 'FreeTree (10 + 190 nodes)',
+      readOnly: true,
       legacy: roots.map((r) => legacyCall(app, { s: 'App.DB_MsSQL_Data.FreeTree', db_mark: DB_MARK, model_name: TREE_TABLE, parent_id: r })),
       graphql: roots.map((r) => graphqlCall(app, TREE, { p: r })),
     },
     {
       // The bare server pops from a queue of its own, whatever model_name says.
       name: 'PopOne (queue of 100,000)',
+      readOnly: false,
       legacy: [legacyCall(app, { s: 'App.Table.FreePopOne', model_name: QUEUES.legacy, where: POP_WHERE, data: '{"state":1}', fields: 'id,code' })],
       graphql: [graphqlCall(app, POP, { t: QUEUES.graphql })],
     },
     {
       name: 'Transfer (1,000 accounts)',
+      readOnly: false,
       legacy: pairs.map(([from, to]) =>
         legacyCall(app, { s: 'App.DB_MsSQL_Data.Transfer', db_mark: DB_MARK, model_name: BANK_TABLE, account_field: 'code', from_account: from, to_account: to, amount_field: 'balance', amount: 1 }),
       ),
