@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/db/open.js';
+import { integerValue, textValue } from '../../src/operations/direct-table.js';
 import { ident, sql } from '../../src/db/sql.js';
 import type { Store } from '../../src/db/store.js';
 import { useServer, type Envelope } from '../support/server.js';
@@ -60,6 +61,16 @@ describe.each(kinds)('FreeTree over a %s db_mark', (kind) => {
     ]);
     await createTable(setup, 'Clash', { parent_id: 'INT NULL', children_tree: 'VARCHAR(20) NULL' });
     await setup.execute(sql`CREATE TABLE ${ident('NoId')} (${ident('code')} VARCHAR(10), ${ident('parent_id')} INT)`);
+    await createTable(
+      setup,
+      'Kinds',
+      { price: 'DECIMAL(10,2) NULL', made: 'DATETIME NULL', ratio: 'DOUBLE NULL', label: 'VARCHAR(10) NULL', up: 'BIGINT NULL' },
+      [
+        [1, '12.50', '2024-01-02 03:04:05', 0.5, 'top', 0],
+        [2, null, null, null, null, 1],
+        [3, '-7.25', '1999-12-31 23:59:59', 1e21, '下', 1],
+      ],
+    );
     await createTable(setup, 'pre_Prefixed', { name: 'VARCHAR(20) NULL', parent_id: 'INT NULL' }, [[1, 'under prefix', 0]]);
     await t.rt.databases.add(t.app.id, 'db_test', owner.url, '', { operator: true });
     await t.rt.databases.add(t.app.id, 'db_pre', owner.url, 'pre_', { operator: true });
@@ -91,6 +102,29 @@ describe.each(kinds)('FreeTree over a %s db_mark', (kind) => {
     expect(top).toHaveLength(5);
     expect(top.reduce((n, node) => n + node.children_tree.length, 0)).toBe(20);
     expect(statements).toHaveLength(2);
+  });
+
+  it('answers every other column as text and the id and parent field as numbers, on both faces', async () => {
+    const raw = await setup.query<Record<string, unknown>>(sql`SELECT * FROM ${ident('Kinds')} ORDER BY ${ident('id')}`);
+    // The platform's typing of each value (src/operations/direct-table.ts), applied to the rows as the engine hands them over.
+    const typed = raw.map((r) => ({
+      id: integerValue(r.id),
+      price: textValue(r.price),
+      made: textValue(r.made),
+      ratio: textValue(r.ratio),
+      label: textValue(r.label),
+      up: integerValue(r.up),
+    }));
+    expect(typed[0]).toMatchObject({ id: 1, made: '2024-01-02 03:04:05', label: 'top', up: 0 });
+    expect(typeof typed[0]!.price).toBe('string');
+    expect(typeof typed[2]!.ratio).toBe('string');
+    const env = await t.legacy({ s: 'App.DB_MsSQL_Data.FreeTree', model_name: 'Kinds', db_mark: 'db_test', parent_field: 'up' });
+    expect(env.data.tree).toEqual([{ ...typed[0], children_tree: [typed[1], typed[2]] }]);
+    const res = await t.graphql<TreeResult>(TREE, { db: 'db_test', table: 'Kinds', parentField: 'up' });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.freeTree.data).toEqual([
+      { id: 1, parentId: 0, values: typed[0], children: [2, 3].map((id, i) => ({ id, parentId: 1, values: typed[i + 1], children: [] })) },
+    ]);
   });
 
   it('answers the selected columns, then id and the parent field; defaults to parent_id=0 and id order', async () => {
