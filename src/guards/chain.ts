@@ -142,7 +142,7 @@ export class GuardChain {
     if (!admitted.caller.session) return null;
     let member = this.members.get(admitted);
     if (!member) {
-      member = this.memberGuard.check(app, admitted.caller.params.uuid, admitted.caller.params.token);
+      member = this.memberGuard.check(app, admitted.caller.session);
       this.members.set(admitted, member);
     }
     if (session === 'strict') return member;

@@ -47,8 +47,8 @@ export function sessionOf(uuid: string | undefined | null, token: string | undef
 export class MemberGuard {
   constructor(private readonly main: Store) {}
 
-  async check(app: App, uuid: string | undefined | null, token: string | undefined | null): Promise<Member | null> {
-    const key = sessionOf(uuid, token);
+  /** The member of the session a caller presents (`sessionOf`, checked by the rules), or null for a guest. */
+  async check(app: App, key: SessionKey | null): Promise<Member | null> {
     if (!key) return null;
     const found = await lookupSession(this.main, app.id, key.uuid, key.token);
     if (found.status === 'unknown') throw refuse('MEMBER_UNKNOWN');

@@ -351,14 +351,14 @@ describe('the member guard (SQLite)', () => {
   it('a live session is its member, a uuid of no member a 400, a token not live a 401; an admin session is a member or nobody', async () => {
     const m = await member(t);
     const guard = new MemberGuard(t.rt.main);
-    expect(await guard.check(t.app, null, null)).toBeNull();
-    expect(await guard.check(t.app, m.uuid, m.token)).toMatchObject({ uuid: m.uuid, token: m.token });
-    expect(await guard.check(t.app, m.uuid.toLowerCase(), m.token)).toMatchObject({ uuid: m.uuid });
+    expect(await guard.check(t.app, sessionOf(null, null))).toBeNull();
+    expect(await guard.check(t.app, sessionOf(m.uuid, m.token))).toMatchObject({ uuid: m.uuid, token: m.token });
+    expect(await guard.check(t.app, sessionOf(m.uuid.toLowerCase(), m.token))).toMatchObject({ uuid: m.uuid });
     const otherToken = 'e'.repeat(64);
-    expect(await outcome(() => guard.check(t.app, m.uuid, otherToken))).toEqual([401, '用户未登录，或登录凭证已过期']);
-    expect(await outcome(() => guard.check(t.app, 'F'.repeat(32), m.token))).toEqual([400, '非法请求，参数错误']);
+    expect(await outcome(() => guard.check(t.app, sessionOf(m.uuid, otherToken)))).toEqual([401, '用户未登录，或登录凭证已过期']);
+    expect(await outcome(() => guard.check(t.app, sessionOf('F'.repeat(32), m.token)))).toEqual([400, '非法请求，参数错误']);
     // Another app has no such member.
-    expect(await outcome(async () => guard.check(await t.newApp(), m.uuid, m.token))).toEqual([400, '非法请求，参数错误']);
+    expect(await outcome(async () => guard.check(await t.newApp(), sessionOf(m.uuid, m.token)))).toEqual([400, '非法请求，参数错误']);
 
     expect(await adminSessionOf(t.rt.main, t.app, m.uuid, m.token)).toMatchObject({ uuid: m.uuid });
     expect(await adminSessionOf(t.rt.main, t.app, m.uuid, otherToken)).toBeNull();

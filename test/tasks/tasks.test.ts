@@ -4,8 +4,8 @@
  * retries up to the configured attempts, a task whose worker stopped taken up after its lease,
  * and progress that never goes down.
  */
-import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { randomHex } from '../../src/crypto.js';
 import { sqlNow } from '../../src/db/datetime.js';
 import { sql } from '../../src/db/sql.js';
 import { TaskRecords } from '../../src/records/tasks.js';
@@ -89,7 +89,7 @@ describe.each(kinds)('tasks on %s', (kind) => {
     // A task a worker claimed and then said nothing more of, as one killed would. It is written
     // in that state in one statement: created queued and then claimed, this instance's own worker
     // could take it up in between, and the test would see one attempt.
-    const id = randomBytes(16).toString('hex');
+    const id = randomHex(16);
     const params = { modelName: 'okayapi_message', where: { logic: 'and', items: [] }, select: ['id'], order: [], format: 'jsonl' };
     const leaseUntil = sqlNow(new Date(Date.now() + t.rt.config.taskLeaseSeconds * 1000));
     await t.rt.main.execute(
