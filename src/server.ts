@@ -12,7 +12,7 @@ import { guardRequest, protocolGraphQLError } from './graphql/guard.js';
 import { createGraphQL, type Yoga } from './graphql/yoga.js';
 import { nodeListener, writeResponse } from './http/bridge.js';
 import { graphqlPostFromNode } from './http/graphql-node.js';
-import { logAccess, type AccessNote } from './http/access-log.js';
+import { logAccess, newNote, type AccessNote } from './http/access-log.js';
 import { recordCall } from './http/call-record.js';
 import type { Face } from './records/call-log.js';
 import { logFault } from './http/fault.js';
@@ -90,7 +90,9 @@ export function createServer(rt: Runtime, options: ServerOptions = {}): Yesgraph
       text = decodeUtf8(body);
       // A POST's URL seldom has a query: parsed only when it has one.
       const search = post.url.includes('?') ? new URL(post.url).search.slice(1) : '';
-      await checkGraphQLDepth(search, post.headers.get('content-type') ?? '', body, text);
+      // Awaited only for a multipart body: every other is checked at once.
+      const form = checkGraphQLDepth(search, post.headers.get('content-type') ?? '', body, text);
+      if (form) await form;
     } catch (err) {
       if (err instanceof ProtocolError) return graphqlRefusal(err);
       throw err;
@@ -159,13 +161,13 @@ export function createServer(rt: Runtime, options: ServerOptions = {}): Yesgraph
 
   /** The legacy face, observed. */
   function legacyAnswer(request: LegacyRequest): Promise<LegacyAnswer> {
-    const note: AccessNote = {};
+    const note = newNote();
     return observed('legacy', request.method, request.pathname, note, () => legacy(request, note), legacyFault);
   }
 
   /** A GraphQL POST, observed. */
   function graphqlAnswer(post: GraphQLPost, read: (limit: number) => Promise<Uint8Array<ArrayBuffer>>): Promise<GraphQLAnswer | Response> {
-    const note: AccessNote = { app: post.headers.get('x-app-key') ?? undefined };
+    const note = newNote(post.headers.get('x-app-key') ?? undefined);
     return observed<GraphQLAnswer | Response>('graphql', 'POST', GRAPHQL_PATH, note, () => graphqlPost(post, read, note), graphqlFault);
   }
 
@@ -177,7 +179,7 @@ export function createServer(rt: Runtime, options: ServerOptions = {}): Yesgraph
     servesFile: (pathname) => files.serves(pathname) || DOWNLOAD_PATH.test(pathname),
     async fetch(request, info) {
       const startedAt = performance.now();
-      const note: AccessNote = {};
+      const note = newNote();
       let pathname = '/';
       let response: Response;
       try {

@@ -29,6 +29,14 @@ interface GuardedContext {
 
 type Documents = ReadonlyMap<string, string> | null;
 
+/** An app's documents as cached: the read, and once it has answered, what it read. */
+interface Cached {
+  readonly at: number;
+  readonly app: App;
+  readonly documents: Promise<Documents>;
+  read: Documents | undefined;
+}
+
 /** Re-read an app's documents when the guard re-read the app, or after this long whatever happens. */
 const FRESH_MS = 5_000;
 const MAX_MS = 60_000;
@@ -39,19 +47,36 @@ const MAX_CACHED = 10_000;
  * own lookup, since the list is read again only along with a newly read App (or after MAX_MS).
  */
 export class TrustedDocuments {
-  private readonly cache = new Map<number, { at: number; app: App; documents: Promise<Documents> }>();
+  private readonly cache = new Map<number, Cached>();
 
   constructor(private readonly records: TrustedDocumentRecords) {}
 
   of(app: App): Promise<Documents> {
-    const hit = this.cache.get(app.id);
-    const age = hit ? Date.now() - hit.at : Infinity;
-    if (hit && (age < FRESH_MS || (hit.app === app && age < MAX_MS))) return hit.documents;
+    const hit = this.fresh(app);
+    if (hit) return hit.documents;
     if (this.cache.size >= MAX_CACHED) this.cache.clear();
     const documents = this.records.of(app.id);
-    this.cache.set(app.id, { at: Date.now(), app, documents });
-    documents.catch(() => this.cache.delete(app.id));
+    const entry: Cached = { at: Date.now(), app, documents, read: undefined };
+    this.cache.set(app.id, entry);
+    documents.then(
+      (read) => void (entry.read = read),
+      () => this.cache.delete(app.id),
+    );
     return documents;
+  }
+
+  /**
+   * The app's documents when `of` would answer them from a read already done, without a promise
+   * to wait for (the prepared operations' path); undefined when `of` must be awaited.
+   */
+  known(app: App): Documents | undefined {
+    return this.fresh(app)?.read;
+  }
+
+  private fresh(app: App): Cached | undefined {
+    const hit = this.cache.get(app.id);
+    const age = hit ? Date.now() - hit.at : Infinity;
+    return hit && (age < FRESH_MS || (hit.app === app && age < MAX_MS)) ? hit : undefined;
   }
 }
 

@@ -7,7 +7,7 @@
  */
 import { getOperationAST, type DocumentNode, type ExecutionResult, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { AccessNote, OperationNote } from '../http/access-log.js';
+import { operationNote, type AccessNote, type OperationNote } from '../http/access-log.js';
 import type { GraphQLContext } from './context.js';
 import { documentFragments, fieldsOf } from './selections.js';
 
@@ -49,13 +49,13 @@ export function useOperationNotes(): Plugin<GraphQLContext, NotedContext> {
       const note = context.note;
       if (!note) return;
       const guard = context.guard;
-      const entry: OperationNote = {
+      const entry = operationNote(
         // The client's operationName until the document parses, and only when it is a name.
-        service: typeof params.operationName === 'string' && NAME.test(params.operationName) ? params.operationName : null,
-        label: 'unknown',
+        typeof params.operationName === 'string' && NAME.test(params.operationName) ? params.operationName : null,
+        'unknown',
         // Until a result says otherwise: the caller's refusal, or a request refused before it ran.
-        ret: guard && 'error' in guard ? guard.error.ret : 400,
-      };
+        guard && 'error' in guard ? guard.error.ret : 400,
+      );
       (note.operations ??= []).push(entry);
       entries.set(context, entry);
     },

@@ -15,7 +15,7 @@ import type { CompiledQuery } from 'graphql-jit';
 import type { GraphQLParams } from 'graphql-yoga';
 import { ProtocolError } from '../errors.js';
 import type { Calls } from '../guards/chain.js';
-import type { AccessNote, OperationNote } from '../http/access-log.js';
+import { operationNote, type AccessNote, type OperationNote } from '../http/access-log.js';
 import type { Member } from '../records/sessions.js';
 import type { GraphQLContext } from './context.js';
 import { callsOf, protocolGraphQLError } from './guard.js';
@@ -27,6 +27,9 @@ import { describeOperation, retOf } from './operation-notes.js';
 export const MAX_PREPARED = 1_000;
 
 interface Prepared {
+  /** The operation name ('' for none) and the document text it is kept under. */
+  readonly name: string;
+  readonly text: string;
   readonly document: DocumentNode;
   readonly operation: OperationDefinitionNode;
   readonly schema: GraphQLSchema;
@@ -41,10 +44,11 @@ interface RequestContext {
   readonly note?: AccessNote;
 }
 
-const keyOf = (text: string, operationName: string | null | undefined) => `${operationName ?? ''}\n${text}`;
-
 export class PreparedOperations {
-  private readonly byKey = new Map<string, Prepared>();
+  /** By operation name, then by text: a lookup hashes the request's own strings and joins none. */
+  private readonly byName = new Map<string, Map<string, Prepared>>();
+  /** Every plan, the oldest learned first. */
+  private readonly learned = new Set<Prepared>();
 
   constructor(
     private readonly trusted: TrustedDocuments,
@@ -53,12 +57,23 @@ export class PreparedOperations {
 
   /** Keeps a document that yoga's pipeline admitted and graphql-jit compiled (src/graphql/jit.ts calls it). */
   learn(text: string, operationName: string | null | undefined, schema: GraphQLSchema, document: DocumentNode, query: CompiledQuery): void {
-    const key = keyOf(text, operationName);
-    if (this.byKey.has(key)) return;
+    const name = operationName ?? '';
+    if (this.byName.get(name)?.has(text)) return;
     const op = getOperationAST(document, operationName);
     if (!op || op.operation === 'subscription') return;
-    if (this.byKey.size >= MAX_PREPARED) this.byKey.delete(this.byKey.keys().next().value!);
-    this.byKey.set(key, { document, operation: op, schema, query, calls: callsOf(schema, document, operationName), note: describeOperation(document, op) });
+    if (this.learned.size >= MAX_PREPARED) this.forget(this.learned.values().next().value!);
+    const plan: Prepared = { name, text, document, operation: op, schema, query, calls: callsOf(schema, document, operationName), note: describeOperation(document, op) };
+    let texts = this.byName.get(name);
+    if (!texts) this.byName.set(name, (texts = new Map()));
+    texts.set(text, plan);
+    this.learned.add(plan);
+  }
+
+  private forget(plan: Prepared): void {
+    this.learned.delete(plan);
+    const texts = this.byName.get(plan.name)!;
+    texts.delete(plan.text);
+    if (!texts.size) this.byName.delete(plan.name);
   }
 
   /**
@@ -66,11 +81,12 @@ export class PreparedOperations {
    * needs yoga's own path (a refused caller, an app that runs trusted documents only).
    */
   async run(params: GraphQLParams, context: RequestContext): Promise<ExecutionResult | null> {
-    const plan = typeof params.query === 'string' ? this.byKey.get(keyOf(params.query, params.operationName)) : undefined;
+    const plan = typeof params.query === 'string' ? this.byName.get(params.operationName ?? '')?.get(params.query) : undefined;
     const guard = context.guard;
     if (!plan || !('pending' in guard)) return null;
-    if ((await this.trusted.of(guard.pending.app)) !== null) return null;
-    const entry: OperationNote = { ...plan.note, ret: 500 };
+    const known = this.trusted.known(guard.pending.app);
+    if ((known === undefined ? await this.trusted.of(guard.pending.app) : known) !== null) return null;
+    const entry = operationNote(plan.note.service, plan.note.label, 500);
     if (context.note) (context.note.operations ??= []).push(entry);
     let result: ExecutionResult;
     let member: Member | null = null;

@@ -33,6 +33,19 @@ export interface AccessNote {
   operations?: OperationNote[];
 }
 
+/**
+ * A note with every field present from the start, whatever a face fills in later: every call's
+ * note has one object shape, so the code that reads notes (the call record) stays monomorphic.
+ */
+export function newNote(app?: string): AccessNote {
+  return { service: undefined, ret: undefined, errCode: undefined, app, ip: undefined, member: undefined, operations: undefined };
+}
+
+/** An operation's note, with every field present from the start (one shape, as newNote). */
+export function operationNote(service: string | null, label: string, ret: number): OperationNote {
+  return { service, label, ret, member: undefined };
+}
+
 export function logAccess(log: Logger, method: string, pathname: string, status: number, startedAt: number, note: AccessNote): void {
   log.info(
     {

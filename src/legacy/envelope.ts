@@ -28,7 +28,7 @@ const PARTS_FROM = 1024;
 export function envelopeBody(e: EnvelopeInput): string | Uint8Array<ArrayBuffer> {
   const data = JSON.stringify(e.data);
   if (e.dataOnly) return data;
-  const t = Math.floor((e.now ?? new Date()).getTime() / 1000);
+  const t = Math.floor((e.now ? e.now.getTime() : Date.now()) / 1000);
   const auth = e.secret === null ? '' : md5(data + String(t) + e.secret);
   const head = `{"ret":${e.ret},"data":`;
   const tail = `,"msg":${JSON.stringify(e.msg)},"_t":${t},"_auth":"${auth}"}`;

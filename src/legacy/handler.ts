@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { BusinessError, message, ProtocolError, refuse } from '../errors.js';
-import type { AccessNote } from '../http/access-log.js';
+import { newNote, type AccessNote } from '../http/access-log.js';
 import type { App } from '../records/apps.js';
 import { refusalOf } from '../refusal.js';
 import type { Runtime } from '../runtime.js';
@@ -30,7 +30,8 @@ export function serviceName(pathname: string, params: Params): string | undefine
   const m = SERVICE_PATH.exec(pathname);
   const name = m ? `${m[1]}.${m[2]}.${m[3]}` : params.get('service') || params.get('s');
   if (!name) return undefined;
-  return name.split('.').length === 2 ? `App.${name}` : name;
+  const dot = name.indexOf('.');
+  return dot >= 0 && name.indexOf('.', dot + 1) < 0 ? `App.${name}` : name;
 }
 
 interface Outcome {
@@ -86,7 +87,7 @@ export function createLegacyHandler(rt: Runtime) {
     }
   }
 
-  return async function legacy(request: LegacyRequest, note: AccessNote = {}): Promise<LegacyAnswer> {
+  return async function legacy(request: LegacyRequest, note: AccessNote = newNote()): Promise<LegacyAnswer> {
     let query: Params = new Map();
     let badQuery: ProtocolError | null = null;
     try {
@@ -95,8 +96,8 @@ export function createLegacyHandler(rt: Runtime) {
       if (!(err instanceof ProtocolError)) throw err;
       badQuery = err;
     }
-    const cors = query.get('yesapi_allow_origin') === '1' ? corsHeaders(request.header('origin')) : {};
-    if (request.method === 'OPTIONS') return { status: 204, headers: cors, body: null };
+    const cors = query.get('yesapi_allow_origin') === '1' ? corsHeaders(request.header('origin')) : null;
+    if (request.method === 'OPTIONS') return { status: 204, headers: cors ?? {}, body: null };
     if (request.method !== 'GET' && request.method !== 'POST' && request.method !== 'HEAD') {
       return { status: 405, headers: { allow: 'GET, POST, OPTIONS', ...cors }, body: null };
     }
@@ -119,13 +120,15 @@ export function createLegacyHandler(rt: Runtime) {
     if (outcome.app) note.app = outcome.app.appKey;
     if (outcome.member) note.member = outcome.member.uuid;
     const allowOrigin = params.get('yesapi_allow_origin') === '1' ? corsHeaders(request.header('origin')) : cors;
+    // Without CORS, the one content type every answer shares.
+    const headers = allowOrigin ? { ...JSON_TYPE, ...allowOrigin } : JSON_TYPE;
     const accepted = outcome.ret === 200;
     // `_auth` vouches only for accepted calls: a refusal is not signed with the app's secret.
     const secret = accepted && outcome.app?.authEnabled ? outcome.app.appSecret : null;
     // Protocol failures keep the full envelope even with return_data=1, so the `ret` is never lost.
     const dataOnly = params.get('return_data') === '1' && accepted;
     const body = envelopeBody({ ret: outcome.ret, data: outcome.data, msg: outcome.msg, secret, dataOnly });
-    return { status: 200, headers: { ...JSON_TYPE, ...allowOrigin }, body };
+    return { status: 200, headers, body };
   };
 }
 

@@ -15,6 +15,12 @@ import { PlainCounter, PlainHistogram, type HistogramCell } from './call-metrics
 import { CONFLICT_RETRY, type RetryEvent } from '../db/retry.js';
 import type { Face } from '../records/call-log.js';
 
+/** A face's service in the call metrics: its latency cell and its counter cell per ret. */
+interface ServiceSeries {
+  readonly duration: HistogramCell;
+  readonly calls: Map<number, { value: number }>;
+}
+
 let processRegistry: Registry | undefined;
 
 /** Node's process metrics, started on first use: once per process, whatever the number of runtimes. */
@@ -70,23 +76,20 @@ export class Metrics {
     this.writeRetries.inc({ path: event.path });
   };
 
-  /** The series of each (face, service, ret), found once (src/telemetry/call-metrics.ts). Bounded as the labels are. */
-  private readonly series = new Map<string, { readonly calls: { value: number }; readonly duration: HistogramCell }>();
-  /** The latency cell of each (face, service), shared by its rets. */
-  private readonly durations = new Map<string, HistogramCell>();
+  /**
+   * The cells of each face and service (src/telemetry/call-metrics.ts), found once: its latency
+   * histogram, and its call counter per ret. Looked up by the label strings themselves, which are
+   * the server's own constants, so a call builds and hashes no new key. Bounded as the labels are.
+   */
+  private readonly series: Record<Face, Map<string, ServiceSeries>> = { legacy: new Map(), graphql: new Map() };
 
   /** One answered call (one GraphQL operation). */
   observeCall(face: Face, service: string, ret: number, seconds: number): void {
-    const key = `${face}\n${service}\n${ret}`;
-    let series = this.series.get(key);
-    if (!series) {
-      const at = `${face}\n${service}`;
-      let duration = this.durations.get(at);
-      if (!duration) this.durations.set(at, (duration = this.duration.series({ face, service })));
-      series = { calls: this.calls.series({ face, service, ret: String(ret) }), duration };
-      this.series.set(key, series);
-    }
-    series.calls.value++;
+    let series = this.series[face].get(service);
+    if (!series) this.series[face].set(service, (series = { duration: this.duration.series({ face, service }), calls: new Map() }));
+    let calls = series.calls.get(ret);
+    if (!calls) series.calls.set(ret, (calls = this.calls.series({ face, service, ret: String(ret) })));
+    calls.value++;
     series.duration.observe(seconds);
   }
 

@@ -7,7 +7,7 @@
 import { parse } from 'graphql';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { TrustedDocuments } from '../../src/graphql/hardening-trusted.js';
+import { TrustedDocuments } from '../../src/graphql/hardening-trusted.js';
 import { MAX_PREPARED, PreparedOperations } from '../../src/graphql/prepared.js';
 import { getSchema } from '../../src/graphql/schema.js';
 import { sql } from '../../src/db/sql.js';
@@ -146,22 +146,65 @@ describe.each(kinds)('prepared operations on %s', (kind) => {
 describe('prepared operations, bounded', () => {
   it('keeps at most MAX_PREPARED documents, dropping the one learned first', async () => {
     const schema = getSchema();
-    const trusted = { of: async () => null } as unknown as TrustedDocuments;
+    const trusted = { of: async () => null, known: () => undefined } as unknown as TrustedDocuments;
     const prepared = new PreparedOperations(trusted, (e) => e as Error);
-    const texts = Array.from({ length: MAX_PREPARED + 1 }, (_, i) => `{ hello(name: "n${i}") }`);
-    for (const text of texts) {
+    // The first two under operation names, so that dropping the first empties its name's list.
+    const texts = Array.from({ length: MAX_PREPARED + 1 }, (_, i) => (i < 2 ? `query N${i} { hello(name: "n${i}") }` : `{ hello(name: "n${i}") }`));
+    texts.forEach((text, i) => {
       const document = parse(text);
       const query = compileQuery(schema, document);
       if (!isCompiledQuery(query)) throw new Error('not compiled');
-      prepared.learn(text, undefined, schema, document, query);
-    }
+      prepared.learn(text, i < 2 ? `N${i}` : undefined, schema, document, query);
+    });
     const entered: unknown[] = [];
     const context = (): Parameters<PreparedOperations['run']>[1] => ({
       guard: { pending: { app: {} as App, ip: null, enter: async (calls) => (entered.push(calls), { app: {}, member: null }) as never } },
     });
-    expect(await prepared.run({ query: texts[0]! }, context())).toBeNull();
-    expect(await prepared.run({ query: texts[1]! }, context())).toEqual({ data: { hello: expect.stringContaining('n1') } });
+    expect(await prepared.run({ query: texts[0]!, operationName: 'N0' }, context())).toBeNull();
+    // Kept under its text and its operation name: either one alone is another request.
+    expect(await prepared.run({ query: texts[1]! }, context())).toBeNull();
+    expect(await prepared.run({ query: texts[2]!, operationName: 'N1' }, context())).toBeNull();
+    expect(await prepared.run({ query: texts[1]!, operationName: 'N1' }, context())).toEqual({ data: { hello: expect.stringContaining('n1') } });
     expect(await prepared.run({ query: texts[MAX_PREPARED]! }, context())).toEqual({ data: { hello: expect.stringContaining(`n${MAX_PREPARED}`) } });
     expect(entered).toEqual([['App.Hello.World'], ['App.Hello.World']]);
+  });
+});
+
+describe('the trusted documents cache', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('answers a read already done without a promise, nothing before it answers, and nothing once it is stale', async () => {
+    const lists = [null, new Map([['id', '{ hello }']])];
+    let reads = 0;
+    const records = { of: async () => lists[reads++ % 2] } as unknown as TrustedDocumentRecords;
+    const cache = new TrustedDocuments(records);
+    const app = { id: 7 } as App;
+    expect(cache.known(app)).toBeUndefined();
+    const read = cache.of(app);
+    expect(cache.known(app)).toBeUndefined();
+    expect(await read).toBeNull();
+    expect(cache.known(app)).toBeNull();
+    expect(await cache.of(app)).toBeNull();
+    expect(reads).toBe(1);
+    // Stale for another App object after FRESH_MS: `of` reads again, and `known` says so meanwhile.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 6_000);
+    const again = { id: 7 } as App;
+    expect(cache.known(again)).toBeUndefined();
+    expect(await cache.of(again)).toEqual(lists[1]);
+    expect(cache.known(again)).toEqual(lists[1]);
+    expect(reads).toBe(2);
+  });
+
+  it('keeps nothing of a read that failed', async () => {
+    let fail = true;
+    const records = { of: async () => (fail ? Promise.reject(new Error('down')) : null) } as unknown as TrustedDocumentRecords;
+    const cache = new TrustedDocuments(records);
+    const app = { id: 8 } as App;
+    await expect(cache.of(app)).rejects.toThrow('down');
+    expect(cache.known(app)).toBeUndefined();
+    fail = false;
+    expect(await cache.of(app)).toBeNull();
+    expect(cache.known(app)).toBeNull();
   });
 });

@@ -13,8 +13,10 @@ import { TASK_SERVICES } from './tasks.js';
 export const SERVICES: readonly Service[] = [helloWorld, ...MEMBER_SERVICES, uniqueIdService, addNewDatabaseConfig, freeTreeService, transferService, messagePost, messageShow, ...TABLE_SERVICES_LEGACY, ...TASK_SERVICES];
 
 const byName = new Map(SERVICES.map((s) => [s.name.toLowerCase(), s]));
+/** The same, under each service's own spelling: the common call spells it so, and costs no lower-casing. */
+const bySpelling = new Map(SERVICES.map((s) => [s.name, s]));
 
 /** Service names are matched case-insensitively, as the platform does. */
 export function findService(name: string): Service | undefined {
-  return byName.get(name.toLowerCase());
+  return bySpelling.get(name) ?? byName.get(name.toLowerCase());
 }
