@@ -21,6 +21,6 @@ export function rule<S extends z.ZodType>(schema: S, description: string): Rule<
 
 export function parseParams<R extends Rules>(rules: R, params: ReadonlyMap<string, string>): ParamsOf<R> {
   const out: Record<string, unknown> = {};
-  for (const [name, r] of Object.entries(rules)) out[name] = readParam(r.schema, params.get(name), name);
+  for (const name in rules) out[name] = readParam(rules[name]!.schema, params.get(name), name);
   return out as ParamsOf<R>;
 }

@@ -27,8 +27,10 @@ export interface OperationContext {
 
 /** A fresh per-request loader memo for an OperationContext. */
 export function loaderMemo(): OperationContext['loader'] {
-  const loaders = new Map<string, unknown>();
+  // Made on first use: most calls use no loader.
+  let loaders: Map<string, unknown> | undefined;
   return <K, V, C = K>(key: string, create: () => DataLoader<K, V, C>) => {
+    loaders ??= new Map();
     let l = loaders.get(key) as DataLoader<K, V, C> | undefined;
     if (!l) {
       l = create();
