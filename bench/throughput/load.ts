@@ -1,11 +1,14 @@
 /** One load run: autocannon against a URL set for a fixed time, with the target's RSS sampled. */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { median } from '../harness.js';
 
 const require = createRequire(import.meta.url);
 
 /** What autocannon answers, as far as the bench reads it. */
 interface AutocannonResult {
+  /** Seconds from the start to the last answer, to 10 ms. */
+  duration: number;
   requests: { average: number; total: number };
   latency: { p50: number; p99: number };
   errors: number;
@@ -35,7 +38,9 @@ export interface Call {
 }
 
 export interface LoadResult {
+  /** Requests answered per second of the run. */
   readonly rps: number;
+  readonly seconds: number;
   readonly p50: number;
   readonly p99: number;
   readonly requests: number;
@@ -43,6 +48,8 @@ export interface LoadResult {
   readonly peakRssMb: number;
   /** The target's CPU time (user + system) per answered request, in microseconds. */
   readonly cpuUsPerRequest: number;
+  /** The target's CPU time over the run, in seconds. */
+  readonly cpuSeconds: number;
 }
 
 /** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ, 100 on Linux). */
@@ -89,16 +96,39 @@ export async function load(base: string, calls: readonly Call[], connections: nu
         },
       ],
     });
+    const cpu = cpuSeconds(pid) - cpuBefore;
     return {
-      rps: r.requests.average,
+      rps: r.duration ? r.requests.total / r.duration : r.requests.average,
+      seconds: r.duration,
       p50: r.latency.p50,
       p99: r.latency.p99,
       requests: r.requests.total,
       failures: r.errors + r.timeouts + r.non2xx,
       peakRssMb: Math.max(peak, rssMb(pid)),
-      cpuUsPerRequest: r.requests.total ? ((cpuSeconds(pid) - cpuBefore) * 1e6) / r.requests.total : 0,
+      cpuUsPerRequest: r.requests.total ? (cpu * 1e6) / r.requests.total : 0,
+      cpuSeconds: cpu,
     };
   } finally {
     clearInterval(sampler);
   }
+}
+
+/**
+ * One run made of several slices of load (each a `load` call): its requests over its time, its
+ * CPU over its requests, its peak RSS; the latencies are the middle of the slices' own.
+ */
+export function joinSlices(slices: readonly LoadResult[]): LoadResult {
+  const sum = (f: (r: LoadResult) => number) => slices.reduce((n, r) => n + f(r), 0);
+  const [requests, seconds, cpu] = [sum((r) => r.requests), sum((r) => r.seconds), sum((r) => r.cpuSeconds)];
+  return {
+    rps: seconds ? requests / seconds : 0,
+    seconds,
+    p50: median(slices.map((r) => r.p50)),
+    p99: median(slices.map((r) => r.p99)),
+    requests,
+    failures: sum((r) => r.failures),
+    peakRssMb: Math.max(...slices.map((r) => r.peakRssMb)),
+    cpuUsPerRequest: requests ? (cpu * 1e6) / requests : 0,
+    cpuSeconds: cpu,
+  };
 }

@@ -5,9 +5,10 @@
  * yesgraph as a production server (compiled dist/ when built, else through tsx) and the bare
  * server (bare-server.ts), and drives Hello, Show, FreeTree, PopOne and Transfer on both faces
  * with autocannon at 1 and 16 connections, interleaving bare / legacy / GraphQL runs round after
- * round so both meet the same machine state. Prints requests/s, p50/p99, SQL statements per request (counted
- * in-process on the same calls), peak RSS and the ratio to the bare server, and writes
- * bench/results/throughput.{json,md}.
+ * round, each run in slices of 1 s taken in turn with the other faces' so that a round's runs meet
+ * the same seconds of the machine. Prints requests/s, p50/p99, SQL statements per request (counted
+ * in-process on the same calls), peak RSS and the ratio to the bare server (the middle of the
+ * rounds' own ratios), and writes bench/results/throughput.{json,md}.
  *
  *   npm run bench                 both stores, 3 rounds of 5 s per run
  *   npm run bench -- --quick      MariaDB only, 1 round of 2 s (under two minutes)
@@ -38,7 +39,7 @@ import { createServer } from '../../src/server.js';
 import { testConfig } from '../../test/support/server.js';
 import { freshDatabase, storeKinds, type StoreKind } from '../../test/support/stores.js';
 import { BANK_TABLE, seedBank, seedComments, seedQueues, seedTree } from './dataset.js';
-import { load, type Call, type LoadResult } from './load.js';
+import { joinSlices, load, type Call, type LoadResult } from './load.js';
 import { DB_MARK, operations, type Operation } from './calls.js';
 import { freePort } from '../../test/support/ports.js';
 import { median } from '../harness.js';
@@ -61,6 +62,8 @@ const quick = !!args.quick;
 const rounds = quick ? 1 : 3;
 const seconds = quick ? 2 : 5;
 const CONNECTIONS = [1, 16];
+/** The slices a run is taken in, in turn with the other faces' (see the round loop). */
+const SLICE_SECONDS = 1;
 const SECRET_KEY = 'bench-secret-key-0123456789abcdef';
 
 type Face = 'bare' | 'legacy' | 'graphql';
@@ -163,8 +166,10 @@ interface Row {
   /** Server CPU per request, and the bare server's: a figure that holds on a busy machine. */
   cpuUs: number;
   bareCpuUs: number;
-  /** The `--against` checkout's figures for the same operation, face and connections. */
-  against?: { rps: number; p99: number; cpuUs: number };
+  /** The bare server's CPU per request over this run's, the middle of the rounds' ratios. */
+  cpuRatio: number;
+  /** The `--against` checkout's figures for the same operation, face and connections, and this checkout's ratios to them. */
+  against?: { rps: number; p99: number; cpuUs: number; ratio: number; cpuRatio: number };
 }
 
 
@@ -223,10 +228,18 @@ async function benchStore(kind: StoreKind): Promise<Row[]> {
     for (let round = 0; round < rounds; round++) {
       for (const op of ops) {
         for (const connections of CONNECTIONS) {
+          // A run of `seconds` is that many slices of 1 s, the faces' slices in turn: the runs of a
+          // round meet the machine of the same seconds, however its speed drifts.
+          const slices = new Map<string, LoadResult[]>(faces.map((face) => [face, []]));
+          for (let slice = 0; slice < seconds; slice++) {
+            for (const face of faces) {
+              const calls = face.startsWith('graphql') ? op.graphql : op.legacy;
+              const pid = (face === 'bare' ? bare : face.endsWith('@against') ? other! : yesgraph).pid!;
+              slices.get(face)!.push(await load(base[face], calls, connections, SLICE_SECONDS, pid));
+            }
+          }
           for (const face of faces) {
-            const calls = face.startsWith('graphql') ? op.graphql : op.legacy;
-            const pid = (face === 'bare' ? bare : face.endsWith('@against') ? other! : yesgraph).pid!;
-            const r = await load(base[face], calls, connections, seconds, pid);
+            const r = joinSlices(slices.get(face)!);
             const key = `${op.name}/${face}/${connections}`;
             results.set(key, [...(results.get(key) ?? []), r]);
             process.stderr.write(`${kind} round ${round + 1}/${rounds} ${key}: ${r.rps.toFixed(0)} req/s\n`);
@@ -244,6 +257,7 @@ async function benchStore(kind: StoreKind): Promise<Row[]> {
         for (const face of (['legacy', 'graphql'] as const).filter((f) => !args.face || f === args.face)) {
           const runs = results.get(`${op.name}/${face}/${connections}`)!;
           const rps = median(runs.map((r) => r.rps));
+          const paired = pairedRatios(runs, bareRuns);
           rows.push({
             store: kind,
             operation: op.name,
@@ -255,11 +269,12 @@ async function benchStore(kind: StoreKind): Promise<Row[]> {
             statements: statements.get(`${op.name}/${face}`)!,
             peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
             bareRps,
-            ratio: rps / bareRps,
+            ratio: paired.rps,
             failures: runs.reduce((n, r) => n + r.failures, 0),
             cpuUs: median(runs.map((r) => r.cpuUsPerRequest)),
             bareCpuUs,
-            ...againstOf(results.get(`${op.name}/${face}@against/${connections}`)),
+            cpuRatio: paired.cpu,
+            ...againstOf(results.get(`${op.name}/${face}@against/${connections}`), runs),
           });
         }
       }
@@ -289,9 +304,24 @@ async function soak(base: string, calls: readonly Call[], pid: number, total: nu
   }
 }
 
-function againstOf(runs: readonly LoadResult[] | undefined): Pick<Row, 'against'> {
+/**
+ * `runs` against `baseline`, round by round (the same round's runs met the same seconds of the
+ * machine): the middle of the rounds' ratios of requests/s, and of CPU per request (the
+ * baseline's over the run's, so that above 1 is cheaper).
+ */
+function pairedRatios(runs: readonly LoadResult[], baseline: readonly LoadResult[]): { rps: number; cpu: number } {
+  return {
+    rps: median(runs.map((r, i) => r.rps / baseline[i]!.rps)),
+    cpu: median(runs.map((r, i) => baseline[i]!.cpuUsPerRequest / r.cpuUsPerRequest)),
+  };
+}
+
+function againstOf(runs: readonly LoadResult[] | undefined, mine: readonly LoadResult[]): Pick<Row, 'against'> {
   if (!runs) return {};
-  return { against: { rps: median(runs.map((r) => r.rps)), p99: median(runs.map((r) => r.p99)), cpuUs: median(runs.map((r) => r.cpuUsPerRequest)) } };
+  const paired = pairedRatios(mine, runs);
+  return {
+    against: { rps: median(runs.map((r) => r.rps)), p99: median(runs.map((r) => r.p99)), cpuUs: median(runs.map((r) => r.cpuUsPerRequest)), ratio: paired.rps, cpuRatio: paired.cpu },
+  };
 }
 
 /** This checkout against the `--against` one, row by row (each the median of the same rounds). */
@@ -304,7 +334,7 @@ function againstMarkdown(rows: readonly Row[]): string {
     ...rows.flatMap((r) =>
       r.against
         ? [
-            `| ${r.store} | ${r.operation} | ${r.face} | ${r.connections} | ${r.rps.toFixed(0)} | ${r.against.rps.toFixed(0)} | ${(r.rps / r.against.rps).toFixed(2)}× | ${r.p99} | ${r.against.p99} | ${r.cpuUs.toFixed(0)} | ${r.against.cpuUs.toFixed(0)} | ${(r.against.cpuUs / r.cpuUs).toFixed(2)}× |`,
+            `| ${r.store} | ${r.operation} | ${r.face} | ${r.connections} | ${r.rps.toFixed(0)} | ${r.against.rps.toFixed(0)} | ${r.against.ratio.toFixed(2)}× | ${r.p99} | ${r.against.p99} | ${r.cpuUs.toFixed(0)} | ${r.against.cpuUs.toFixed(0)} | ${r.against.cpuRatio.toFixed(2)}× |`,
           ]
         : [],
     ),
@@ -314,13 +344,13 @@ function againstMarkdown(rows: readonly Row[]): string {
 
 function markdown(rows: readonly Row[]): string {
   const lines = [
-    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${rounds} round(s) of ${seconds} s per run.`,
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${rounds} round(s), ${seconds} s per run in slices of ${SLICE_SECONDS} s taken in turn; ratios are the middle of the rounds' own.`,
     '',
     '| store | operation | face | conns | req/s | bare req/s | ratio | p50 ms | p99 ms | statements | peak RSS MB | failures | CPU µs/req | bare CPU µs/req | CPU ratio |',
     '|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
     ...rows.map(
       (r) =>
-        `| ${r.store} | ${r.operation} | ${r.face} | ${r.connections} | ${r.rps.toFixed(0)} | ${r.bareRps.toFixed(0)} | ${r.ratio.toFixed(2)}× | ${r.p50} | ${r.p99} | ${r.statements} | ${r.peakRssMb.toFixed(0)} | ${r.failures} | ${r.cpuUs.toFixed(0)} | ${r.bareCpuUs.toFixed(0)} | ${(r.bareCpuUs / r.cpuUs).toFixed(2)}× |`,
+        `| ${r.store} | ${r.operation} | ${r.face} | ${r.connections} | ${r.rps.toFixed(0)} | ${r.bareRps.toFixed(0)} | ${r.ratio.toFixed(2)}× | ${r.p50} | ${r.p99} | ${r.statements} | ${r.peakRssMb.toFixed(0)} | ${r.failures} | ${r.cpuUs.toFixed(0)} | ${r.bareCpuUs.toFixed(0)} | ${r.cpuRatio.toFixed(2)}× |`,
     ),
   ];
   return lines.join('\n') + '\n';
