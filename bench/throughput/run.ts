@@ -228,10 +228,10 @@ async function benchStore(kind: StoreKind): Promise<Row[]> {
     for (let round = 0; round < rounds; round++) {
       for (const op of ops) {
         for (const connections of CONNECTIONS) {
-          // A run of `seconds` is that many slices of 1 s, the faces' slices in turn: the runs of a
-          // round meet the machine of the same seconds, however its speed drifts.
+          // A run of `seconds` is taken in slices of SLICE_SECONDS, the faces' slices in turn: the
+          // runs of a round meet the machine of the same seconds, however its speed drifts.
           const slices = new Map<string, LoadResult[]>(faces.map((face) => [face, []]));
-          for (let slice = 0; slice < seconds; slice++) {
+          for (let at = 0; at < seconds; at += SLICE_SECONDS) {
             for (const face of faces) {
               const calls = face.startsWith('graphql') ? op.graphql : op.legacy;
               const pid = (face === 'bare' ? bare : face.endsWith('@against') ? other! : yesgraph).pid!;
