@@ -65,7 +65,7 @@ function streamed(req: IncomingMessage, limit: number): Promise<Uint8Array<Array
       chunks.push(chunk);
     };
     req.on('data', onData);
-    req.once('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
+    req.once('end', () => resolve(Buffer.concat(chunks) as Buffer<ArrayBuffer>));
     req.once('error', reject);
     req.once('close', () => {
       if (!req.complete) reject(new Error('the client closed the connection before the body was complete'));
