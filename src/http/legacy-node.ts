@@ -59,7 +59,10 @@ export function legacyRequestFromNode(req: IncomingMessage, target: Target): Leg
 
 export function writeAnswer(req: IncomingMessage, res: ServerResponse, answer: LegacyAnswer): void {
   const headers: string[] = [];
-  for (const [name, value] of Object.entries(answer.headers)) headers.push(name, value);
+  // for…in, not Object.entries: the answers' few header objects keep V8's enum cache, where
+  // entries left JIT code for the runtime on every answer (about 1 % of a legacy Hello's CPU).
+  const own = answer.headers;
+  for (const name in own) headers.push(name, own[name]!);
   // A request body left unread (refused for its size) is not drained: the connection closes.
   if (!bodyDone(req)) headers.push('connection', 'close');
   const body = answer.body;

@@ -28,15 +28,30 @@ function put(target: Params, name: string, value: string): void {
   target.set(name, value);
 }
 
-/** Strict `a=1&b=2` decoding: invalid percent-escapes or UTF-8 are an error, not U+FFFD. */
+const asIs = (part: string): string => part;
+
+/**
+ * Strict `a=1&b=2` decoding: invalid percent-escapes or UTF-8 are an error, not U+FFFD. The pairs
+ * are walked with indexOf rather than split (which leaves JIT code for V8's runtime, about 2 % of a
+ * legacy Hello's CPU), each character looked at once; text without `%` or `+` is taken as it is,
+ * tested once rather than part by part.
+ */
 export function parseUrlEncoded(text: string, into: Params = new Map()): Params {
-  if (!text) return into;
-  for (const pair of text.split('&')) {
-    if (!pair) continue;
-    const eq = pair.indexOf('=');
-    const name = decodeComponent(eq < 0 ? pair : pair.slice(0, eq));
-    const value = eq < 0 ? '' : decodeComponent(pair.slice(eq + 1));
+  const decode = ENCODED.test(text) ? decodeComponent : asIs;
+  /** The first `=` from the pair's start on, or the text's length: found once, kept while it lies ahead. */
+  let eq = -1;
+  for (let at = 0; at < text.length; ) {
+    let end = text.indexOf('&', at);
+    if (end < 0) end = text.length;
+    if (eq < at) {
+      eq = text.indexOf('=', at);
+      if (eq < 0) eq = text.length;
+    }
+    const hasValue = eq < end;
+    const name = decode(text.slice(at, hasValue ? eq : end));
+    const value = hasValue ? decode(text.slice(eq + 1, end)) : '';
     if (name) put(into, name, value);
+    at = end + 1;
   }
   return into;
 }
