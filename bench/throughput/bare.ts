@@ -213,17 +213,19 @@ export function bare(setup: BareSetup): Bare {
     'App.DB_MsSQL_Data.Transfer': transfer,
   };
 
-  const envelope = (ret: number, data: Row) => {
+  // The protocol's `msg` of an accepted call (docs/PROTOCOL.md §3), as yesgraph answers it.
+  const envelope = (ret: number, data: Row, msg: string) => {
     const text = JSON.stringify({ err_code: 0, err_msg: '', ...data });
     const t = Math.floor(Date.now() / 1000);
-    return `{"ret":${ret},"data":${text},"msg":"","_t":${t},"_auth":"${md5(text + t + secret)}"}`;
+    return `{"ret":${ret},"data":${text},"msg":${JSON.stringify(msg)},"_t":${t},"_auth":"${md5(text + t + secret)}"}`;
   };
 
   return {
     async answer(params) {
-      const run = services[params.get('s') ?? ''];
-      if (!run || !signed(params)) return envelope(400, {});
-      return envelope(200, await run(params));
+      const service = params.get('s') ?? '';
+      const run = services[service];
+      if (!run || !signed(params)) return envelope(400, {}, '');
+      return envelope(200, await run(params), `当前请求接口：${service}`);
     },
   };
 }

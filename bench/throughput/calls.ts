@@ -16,8 +16,9 @@ export interface Operation {
   readonly legacy: Call[];
   readonly graphql: Call[];
   /**
-   * Reads only: the bare floor's `data` must equal yesgraph's legacy answer's, value for value
-   * (`npm run bench` checks it before measuring), so the floor is held to the same answer.
+   * Reads only: the bare floor's `ret`, `data` and `msg` must equal yesgraph's legacy answer's,
+   * value for value (`npm run bench` checks it before measuring), so the floor is held to the
+   * same answer.
    */
   readonly readOnly: boolean;
 }

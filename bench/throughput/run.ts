@@ -117,9 +117,15 @@ async function checkAnswers(base: string, calls: readonly Call[]): Promise<void>
   }
 }
 
-/** The `data` of each answer of the floor equals yesgraph's for the same call (a floor answering less would flatter it). */
+/**
+ * The answer of the floor equals yesgraph's for the same call, `ret`, `data` and `msg` (`_t` and
+ * `_auth` move with the second): a floor answering less would flatter it.
+ */
 async function checkSameData(yesgraph: string, bare: string, calls: readonly Call[]): Promise<void> {
-  const dataOf = async (base: string, c: Call) => JSON.stringify((JSON.parse(await (await fetch(base + c.path)).text()) as { data?: unknown }).data);
+  const dataOf = async (base: string, c: Call) => {
+    const { ret, data, msg } = JSON.parse(await (await fetch(base + c.path)).text()) as { ret?: unknown; data?: unknown; msg?: unknown };
+    return JSON.stringify({ ret, data, msg });
+  };
   for (const c of calls.slice(0, 3)) {
     const [mine, floor] = [await dataOf(yesgraph, c), await dataOf(bare, c)];
     if (mine !== floor) throw new Error(`the bare floor answers ${c.path.slice(0, 60)} with other data:\n  yesgraph ${mine.slice(0, 300)}\n  bare     ${floor.slice(0, 300)}`);
