@@ -121,14 +121,14 @@ async function checkAnswers(base: string, calls: readonly Call[]): Promise<void>
  * The answer of the floor equals yesgraph's for the same call, `ret`, `data` and `msg` (`_t` and
  * `_auth` move with the second): a floor answering less would flatter it.
  */
-async function checkSameData(yesgraph: string, bare: string, calls: readonly Call[]): Promise<void> {
-  const dataOf = async (base: string, c: Call) => {
+async function checkSameAnswer(yesgraph: string, bare: string, calls: readonly Call[]): Promise<void> {
+  const answerOf = async (base: string, c: Call) => {
     const { ret, data, msg } = JSON.parse(await (await fetch(base + c.path)).text()) as { ret?: unknown; data?: unknown; msg?: unknown };
     return JSON.stringify({ ret, data, msg });
   };
   for (const c of calls.slice(0, 3)) {
-    const [mine, floor] = [await dataOf(yesgraph, c), await dataOf(bare, c)];
-    if (mine !== floor) throw new Error(`the bare floor answers ${c.path.slice(0, 60)} with other data:\n  yesgraph ${mine.slice(0, 300)}\n  bare     ${floor.slice(0, 300)}`);
+    const [mine, floor] = [await answerOf(yesgraph, c), await answerOf(bare, c)];
+    if (mine !== floor) throw new Error(`the bare floor answers ${c.path.slice(0, 60)} otherwise:\n  yesgraph ${mine.slice(0, 300)}\n  bare     ${floor.slice(0, 300)}`);
   }
 }
 
@@ -219,7 +219,7 @@ async function benchStore(kind: StoreKind): Promise<Row[]> {
       await checkAnswers(base.legacy, op.legacy);
       await checkAnswers(base.graphql, op.graphql);
       await checkAnswers(base.bare, op.legacy);
-      if (op.readOnly) await checkSameData(base.legacy, base.bare, op.legacy);
+      if (op.readOnly) await checkSameAnswer(base.legacy, base.bare, op.legacy);
       if (other) {
         await checkAnswers(base['legacy@against'], op.legacy);
         await checkAnswers(base['graphql@against'], op.graphql);
