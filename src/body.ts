@@ -29,6 +29,10 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
   return out;
 }
 
+/**
+ * Strict UTF-8 text of a body. Like every UTF-8 decoder of the Encoding standard it drops one
+ * leading byte order mark (JSON.parse would refuse it); `rawText` puts it back.
+ */
 export function decodeUtf8(bytes: Uint8Array): string {
   try {
     return utf8.decode(bytes);
@@ -37,3 +41,7 @@ export function decodeUtf8(bytes: Uint8Array): string {
   }
 }
 
+/** `text` (decodeUtf8 of `bytes`) with the byte order mark `bytes` starts with, if any: the text of every byte sent. */
+export function rawText(bytes: Uint8Array, text: string): string {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? `\uFEFF${text}` : text;
+}

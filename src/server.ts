@@ -4,7 +4,7 @@
  * node:http. Whatever escapes a face is answered in that face's shape with an error id.
  */
 import type { RequestListener, Server } from 'node:http';
-import { decodeUtf8, readBody } from './body.js';
+import { decodeUtf8, rawText, readBody } from './body.js';
 import { message, ProtocolError } from './errors.js';
 import { fastGraphQL } from './graphql/fast-path.js';
 import { isAnswer, type GraphQLAnswer, type GraphQLPost } from './graphql/post.js';
@@ -97,7 +97,8 @@ export function createServer(rt: Runtime, options: ServerOptions = {}): Yesgraph
       if (err instanceof ProtocolError) return graphqlRefusal(err);
       throw err;
     }
-    const guard = await guardRequest(rt, post.headers, text, post.remoteAddress, 'POST');
+    // x-sign covers every byte of the body, a byte order mark the decoding dropped included.
+    const guard = await guardRequest(rt, post.headers, rawText(body, text), post.remoteAddress, 'POST');
     noteGuard(note, guard);
     const fast = await fastGraphQL(graphql, post, text, { guard, note });
     if (fast) return fast;

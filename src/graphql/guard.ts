@@ -31,7 +31,8 @@ function signedTime(payload: string, isGet: boolean): string | undefined {
       const text = new URLSearchParams(payload).get('extensions');
       extensions = text === null ? undefined : JSON.parse(text);
     } else {
-      const body: unknown = JSON.parse(payload);
+      // The payload keeps a body's byte order mark (it is signed); its JSON is read without it.
+      const body: unknown = JSON.parse(payload.charCodeAt(0) === 0xfeff ? payload.slice(1) : payload);
       // A batch carries them in its first operation.
       extensions = (Array.isArray(body) ? body[0] : body)?.extensions;
     }

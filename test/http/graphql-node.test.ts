@@ -63,6 +63,29 @@ describe.each(kinds)('GraphQL POST over node:http on %s', (kind) => {
     }
   });
 
+  it('checks x-sign over every byte of the body, a leading byte order mark included', async () => {
+    const p = await port();
+    const json = JSON.stringify({ query: '{ hello(name: "bom") }' });
+    const body = `\uFEFF${json}`;
+    const over = (bytes: string) => ({ 'content-type': 'application/json', 'x-app-key': t.app.appKey, 'x-sign': payloadSign(bytes, t.app.appSecret) });
+    const asked = (headers: Record<string, string>) => t.fetch(new Request(`${BASE}/graphql`, { method: 'POST', body, headers }));
+    const [raw] = await exchange(p, post(body, over(body)));
+    expect(raw!.status).toBe(200);
+    expect(JSON.parse(raw!.body)).toEqual({ data: { hello: 'Hi bom，欢迎使用小白开放接口！' } });
+    expect(await (await asked(over(body))).json()).toEqual({ data: { hello: 'Hi bom，欢迎使用小白开放接口！' } });
+    // Signed over the body without its first three bytes: not the body that was sent.
+    const [short] = await exchange(p, post(body, over(json)));
+    expect(JSON.parse(short!.body)).toEqual({ errors: [{ message: '客户端非法请求：签名错误', extensions: { code: 'BAD_SIGNATURE', ret: 409 } }] });
+    expect(await (await asked(over(json))).json()).toEqual(JSON.parse(short!.body));
+    // An app with a replay window reads extensions.time from the JSON after the mark.
+    const app = await t.newApp('dynamic');
+    await t.rt.appRecords.updateSettings(app.id, { replayWindow: 60 });
+    t.rt.apps.forget();
+    const timed = `\uFEFF${JSON.stringify({ query: '{ hello(name: "bom") }', extensions: { time: Math.floor(Date.now() / 1000) } })}`;
+    const [once] = await exchange(p, post(timed, { 'content-type': 'application/json', 'x-app-key': app.appKey, 'x-sign': payloadSign(timed, app.appSecret) }));
+    expect(JSON.parse(once!.body)).toEqual({ data: { hello: 'Hi bom，欢迎使用小白开放接口！' } });
+  });
+
   it('hands what the fast path does not take (another media type asked for) to yoga with the same body', async () => {
     const body = JSON.stringify({ query: '{ hello(name: "yoga") }' });
     const [answer] = await exchange(await port(), post(body, { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...signed(body) }));
