@@ -50,6 +50,23 @@ export interface LoadResult {
   readonly cpuUsPerRequest: number;
   /** The target's CPU time over the run, in seconds. */
   readonly cpuSeconds: number;
+  /**
+   * The load generator's CPU time over the run, in seconds: autocannon runs in this process, on
+   * the same cores as the target. A target near a whole core while the generator is not is bound
+   * by its own CPU; both near one, and the figure is the generator's ceiling as much as its own.
+   */
+  readonly loadCpuSeconds: number;
+}
+
+/** CPU time (user + system) of this process since `since`, in seconds. */
+function ownCpuSeconds(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1e6;
+}
+
+/** A run's share of one core: CPU seconds over wall seconds, in percent. */
+export function busyPercent(cpuSeconds: number, seconds: number): number {
+  return seconds ? (100 * cpuSeconds) / seconds : 0;
 }
 
 /** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ, 100 on Linux). */
@@ -81,6 +98,7 @@ export async function load(base: string, calls: readonly Call[], connections: nu
   let next = 0;
   let peak = rssMb(pid);
   const cpuBefore = cpuSeconds(pid);
+  const ownBefore = process.cpuUsage();
   const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 250);
   try {
     const r = await autocannon({
@@ -97,6 +115,7 @@ export async function load(base: string, calls: readonly Call[], connections: nu
       ],
     });
     const cpu = cpuSeconds(pid) - cpuBefore;
+    const loadCpu = ownCpuSeconds(ownBefore);
     return {
       rps: r.duration ? r.requests.total / r.duration : r.requests.average,
       seconds: r.duration,
@@ -107,6 +126,7 @@ export async function load(base: string, calls: readonly Call[], connections: nu
       peakRssMb: Math.max(peak, rssMb(pid)),
       cpuUsPerRequest: r.requests.total ? (cpu * 1e6) / r.requests.total : 0,
       cpuSeconds: cpu,
+      loadCpuSeconds: loadCpu,
     };
   } finally {
     clearInterval(sampler);
@@ -119,7 +139,7 @@ export async function load(base: string, calls: readonly Call[], connections: nu
  */
 export function joinSlices(slices: readonly LoadResult[]): LoadResult {
   const sum = (f: (r: LoadResult) => number) => slices.reduce((n, r) => n + f(r), 0);
-  const [requests, seconds, cpu] = [sum((r) => r.requests), sum((r) => r.seconds), sum((r) => r.cpuSeconds)];
+  const [requests, seconds, cpu, loadCpu] = [sum((r) => r.requests), sum((r) => r.seconds), sum((r) => r.cpuSeconds), sum((r) => r.loadCpuSeconds)];
   return {
     rps: seconds ? requests / seconds : 0,
     seconds,
@@ -130,5 +150,6 @@ export function joinSlices(slices: readonly LoadResult[]): LoadResult {
     peakRssMb: Math.max(...slices.map((r) => r.peakRssMb)),
     cpuUsPerRequest: requests ? (cpu * 1e6) / requests : 0,
     cpuSeconds: cpu,
+    loadCpuSeconds: loadCpu,
   };
 }

@@ -39,7 +39,7 @@ import { createServer } from '../../src/server.js';
 import { testConfig } from '../../test/support/server.js';
 import { freshDatabase, storeKinds, type StoreKind } from '../../test/support/stores.js';
 import { BANK_TABLE, seedBank, seedComments, seedQueues, seedTree } from './dataset.js';
-import { joinSlices, load, type Call, type LoadResult } from './load.js';
+import { busyPercent, joinSlices, load, type Call, type LoadResult } from './load.js';
 import { DB_MARK, operations, type Operation } from './calls.js';
 import { freePort } from '../../test/support/ports.js';
 import { median } from '../harness.js';
@@ -156,6 +156,19 @@ async function countStatements(mainUrl: string, ops: readonly Operation[]): Prom
   return counts;
 }
 
+interface Busy {
+  server: number;
+  load: number;
+}
+
+/** The middle of the rounds' shares of a core, the server's and the generator's. */
+function busyOf(runs: readonly LoadResult[]): Busy {
+  return {
+    server: median(runs.map((r) => busyPercent(r.cpuSeconds, r.seconds))),
+    load: median(runs.map((r) => busyPercent(r.loadCpuSeconds, r.seconds))),
+  };
+}
+
 interface Row {
   store: StoreKind;
   operation: string;
@@ -174,6 +187,13 @@ interface Row {
   bareCpuUs: number;
   /** The bare server's CPU per request over this run's, the middle of the rounds' ratios. */
   cpuRatio: number;
+  /**
+   * Shares of one core over the run, in percent (the middle of the rounds'): the server's, and
+   * the load generator's beside it; the same for the bare server's runs. A server near 100 while
+   * its generator is not is bound by its own CPU.
+   */
+  busy: Busy;
+  bareBusy: Busy;
   /** The `--against` checkout's figures for the same operation, face and connections, and this checkout's ratios to them. */
   against?: { rps: number; p99: number; cpuUs: number; ratio: number; cpuRatio: number };
 }
@@ -260,6 +280,7 @@ async function benchStore(kind: StoreKind): Promise<Row[]> {
         const bareRuns = results.get(`${op.name}/bare/${connections}`)!;
         const bareRps = median(bareRuns.map((r) => r.rps));
         const bareCpuUs = median(bareRuns.map((r) => r.cpuUsPerRequest));
+        const bareBusy = busyOf(bareRuns);
         for (const face of (['legacy', 'graphql'] as const).filter((f) => !args.face || f === args.face)) {
           const runs = results.get(`${op.name}/${face}/${connections}`)!;
           const rps = median(runs.map((r) => r.rps));
@@ -280,6 +301,8 @@ async function benchStore(kind: StoreKind): Promise<Row[]> {
             cpuUs: median(runs.map((r) => r.cpuUsPerRequest)),
             bareCpuUs,
             cpuRatio: paired.cpu,
+            busy: busyOf(runs),
+            bareBusy,
             ...againstOf(results.get(`${op.name}/${face}@against/${connections}`), runs),
           });
         }
@@ -348,15 +371,17 @@ function againstMarkdown(rows: readonly Row[]): string {
   return lines.join('\n') + '\n';
 }
 
+const busyText = (b: Busy) => `${b.server.toFixed(0)} / ${b.load.toFixed(0)}`;
+
 function markdown(rows: readonly Row[]): string {
   const lines = [
     `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${rounds} round(s), ${seconds} s per run in slices of ${SLICE_SECONDS} s taken in turn; ratios are the middle of the rounds' own.`,
     '',
-    '| store | operation | face | conns | req/s | bare req/s | ratio | p50 ms | p99 ms | statements | peak RSS MB | failures | CPU µs/req | bare CPU µs/req | CPU ratio |',
-    '|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| store | operation | face | conns | req/s | bare req/s | ratio | p50 ms | p99 ms | statements | peak RSS MB | failures | CPU µs/req | bare CPU µs/req | CPU ratio | busy % server / load | bare busy % server / load |',
+    '|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
     ...rows.map(
       (r) =>
-        `| ${r.store} | ${r.operation} | ${r.face} | ${r.connections} | ${r.rps.toFixed(0)} | ${r.bareRps.toFixed(0)} | ${r.ratio.toFixed(2)}× | ${r.p50} | ${r.p99} | ${r.statements} | ${r.peakRssMb.toFixed(0)} | ${r.failures} | ${r.cpuUs.toFixed(0)} | ${r.bareCpuUs.toFixed(0)} | ${r.cpuRatio.toFixed(2)}× |`,
+        `| ${r.store} | ${r.operation} | ${r.face} | ${r.connections} | ${r.rps.toFixed(0)} | ${r.bareRps.toFixed(0)} | ${r.ratio.toFixed(2)}× | ${r.p50} | ${r.p99} | ${r.statements} | ${r.peakRssMb.toFixed(0)} | ${r.failures} | ${r.cpuUs.toFixed(0)} | ${r.bareCpuUs.toFixed(0)} | ${r.cpuRatio.toFixed(2)}× | ${busyText(r.busy)} | ${busyText(r.bareBusy)} |`,
     ),
   ];
   return lines.join('\n') + '\n';
