@@ -352,6 +352,7 @@ export const BUSINESS = {
   CHECK_CODE_BLOCKED: [TABLE_SERVICES, 2, '应用层规则拦截：表单{table}的口令check_code不正确'],
   ROW_MISSING: [['App.Table.Get', 'App.Table.Update', 'App.Table.Delete'], 3, '数据不存在：id = {id}'],
   ROW_EXISTS: ['App.Table.CheckCreate', 3, '数据已存在，不再创建'],
+  POP_BUSY: ['App.Table.FreePopOne', 1, '数据库繁忙（死锁或锁等待超时），未取出数据，请稍后重试，错误编号：{errorId}'],
   POP_NOTHING: ['App.Table.FreePopOne', 3, '查无数据'],
   POP_RANDOM_TOO_MANY: ['App.Table.FreePopOne', 4, '当前取随机数据已超过{max}条，为保证接口服务质量，请缩小条件范围'],
   TASK_MISSING: [['App.Task.Get', 'App.Task.Cancel'], 1, '任务不存在'],

@@ -3,11 +3,12 @@
  * examples, every order_type, model_uuid's three meanings, check_code, parameter precedence,
  * the err_codes, bad input, and exactly-once under 16 concurrent callers.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { CONFLICT_RETRY } from '../../src/db/retry.js';
 import { ident, sql } from '../../src/db/sql.js';
 import type { Row } from '../../src/db/store.js';
 import { useServer } from '../support/server.js';
-import { countStatements, storeKinds, withOneConflict } from '../support/stores.js';
+import { conflictError, countStatements, storeKinds, withOneConflict } from '../support/stores.js';
 import { defineTable, insertRows, pop } from './support.js';
 
 const kinds = await storeKinds();
@@ -177,6 +178,33 @@ describe.each(kinds)('App.Table.FreePopOne on %s', (kind) => {
     const { result: env, retried } = await withOneConflict(t.rt.main, kind, () => pop(t, { model_name: 'conflicted', where_state: '0', data_state: '1', fields: 'title' }));
     expect(env.data).toEqual({ err_code: 0, err_msg: '', data: { title: 'a' } });
     expect(retried).toEqual(['pop_one']);
+  });
+
+  it('answers a conflict on every attempt as err_code 1 (busy, nothing popped) on both faces, any other fault as a server fault', async () => {
+    const physical = await fresh('contended', [{ title: 'a', state: 0 }]);
+    const busy = /^数据库繁忙（死锁或锁等待超时），未取出数据，请稍后重试，错误编号：[0-9a-f-]{36}$/;
+    const mutation = `mutation { popOne(table: "contended", where: {conditions: [{field: "state", op: EQ, value: 0}]}, data: {state: 1}) { ... on MutationPopOneSuccess { data { id } } ... on BusinessError { errCode message } } }`;
+    // No pause between attempts: every backoff draws 0.
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const spy = vi.spyOn(t.rt.main, 'transaction').mockRejectedValue(conflictError(kind));
+    try {
+      const env = await pop(t, { model_name: 'contended', where_state: '0', data_state: '1' });
+      expect(env.ret).toBe(200);
+      expect(env.data.err_code).toBe(1);
+      expect(env.data.err_msg).toMatch(busy);
+      expect(spy).toHaveBeenCalledTimes(CONFLICT_RETRY.pop_one.attempts);
+      const answer = (await t.graphql(mutation)) as { data: { popOne: { errCode: number; message: string } } };
+      expect(answer.data.popOne.errCode).toBe(1);
+      expect(answer.data.popOne.message).toMatch(busy);
+      spy.mockRejectedValue(new Error('disk full'));
+      const fault = await pop(t, { model_name: 'contended', where_state: '0', data_state: '1' });
+      expect(fault.ret).toBe(500);
+      expect(fault.msg).not.toContain('disk full');
+    } finally {
+      spy.mockRestore();
+      vi.mocked(Math.random).mockRestore();
+    }
+    expect(Number((await rowOf(physical, 1)).state)).toBe(0);
   });
 
   it('answers err_code 4 for random order over more than 100000 matches', async () => {

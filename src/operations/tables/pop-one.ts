@@ -14,6 +14,7 @@
  * beyond), picks a random id between the table's smallest and largest, and takes the first
  * match at or after it, wrapping to the first match before it.
  */
+import { randomUUID } from 'node:crypto';
 import { type z } from 'zod';
 import { sqlNow } from '../../db/datetime.js';
 import { retryConflicts } from '../../db/retry.js';
@@ -107,12 +108,22 @@ export async function popOne(ctx: OperationContext, input: PopInput): Promise<Po
 
   const pivot = input.orderType === 3 ? await randomPivot(ctx, plan) : undefined;
   if (pivot === null) throw businessError('POP_NOTHING');
-  const row = await retryConflicts(ctx.main, 'pop_one', () =>
-    ctx.main.transaction(async (tx) => {
-      if (pivot === undefined) return takeOne(tx, plan, null, ORDERS[input.orderType]!);
-      return (await takeOne(tx, plan, sql`id >= ${pivot}`, 'id ASC')) ?? takeOne(tx, plan, sql`id < ${pivot}`, 'id ASC');
-    }),
-  );
+  let row: Row | undefined;
+  try {
+    row = await retryConflicts(ctx.main, 'pop_one', () =>
+      ctx.main.transaction(async (tx) => {
+        if (pivot === undefined) return takeOne(tx, plan, null, ORDERS[input.orderType]!);
+        return (await takeOne(tx, plan, sql`id >= ${pivot}`, 'id ASC')) ?? takeOne(tx, plan, sql`id < ${pivot}`, 'id ASC');
+      }),
+    );
+  } catch (err) {
+    if (!dialect.isRetryableConflict(err)) throw err;
+    // Every attempt lost its conflict and was rolled back: nothing was popped, the caller may try again.
+    const errorId = randomUUID();
+    // Stryker disable next-line StringLiteral,ObjectLiteral: log text
+    ctx.log.warn({ err, errorId, service: SERVICE }, 'pop gave up after write conflicts');
+    throw businessError('POP_BUSY', { errorId });
+  }
   if (!row) throw businessError('POP_NOTHING');
   return { id: Number(row.id), row: answerRow(row, columns) };
 }
