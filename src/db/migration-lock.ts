@@ -10,7 +10,7 @@
  * The session that migrates reads with `wsrep_sync_wait`, so it sees every migration the
  * previous holder recorded on another node before deciding what is left to apply.
  */
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../crypto.js';
 import { MIGRATION_LOCK_TIMEOUT_MS, MigrationLockTimeoutError } from './store.js';
 
 /** How the lock sends a statement (autocommit) and learns the rows it changed. */
@@ -38,7 +38,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * DDL statement must not delay the renewal).
  */
 export async function withClusterMigrationLock<T>(run: LockSql, renew: LockSql, fn: () => Promise<T>, timeoutMs = MIGRATION_LOCK_TIMEOUT_MS): Promise<T> {
-  const owner = randomBytes(12).toString('hex');
+  const owner = randomHex(12);
   await run(TABLE);
   await run('SET SESSION wsrep_sync_wait = 1');
   const deadline = Date.now() + timeoutMs;

@@ -5,7 +5,7 @@
  * write of a worker names its lease (`lease_owner` and status `running`): a worker that lost
  * its task (cancelled, or taken up by another after its lease passed) changes nothing.
  */
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../crypto.js';
 import { sqlNow } from '../db/datetime.js';
 import { retryConflicts } from '../db/retry.js';
 import { empty, inList, sql, type Sql } from '../db/sql.js';
@@ -85,7 +85,7 @@ export class TaskRecords {
   constructor(private readonly main: Store) {}
 
   async create(input: { appId: number; ownerUuid: string; kind: string; params: unknown }): Promise<Task> {
-    const id = randomBytes(16).toString('hex');
+    const id = randomHex(16);
     await this.main.execute(
       sql`INSERT INTO yg_task (id, app_id, owner_uuid, kind, params, status, progress, attempts, created_at) VALUES (${id}, ${input.appId}, ${input.ownerUuid}, ${input.kind}, ${JSON.stringify(input.params)}, 'queued', 0, 0, ${sqlNow()})`,
     );
