@@ -18,9 +18,9 @@ const require = createRequire(import.meta.url);
 let loaded: typeof mssql | undefined;
 
 /**
- * The driver, loaded by the first store that connects to SQL Server rather than by every start:
- * mssql with tedious and its Azure sign-in modules took about a third of the JavaScript loaded
- * when a process starts, whatever its stores.
+ * The driver, loaded by the first SQL Server store rather than by every start: mssql with tedious
+ * and its Azure sign-in modules were about a quarter of the time a process took to load the
+ * server's modules, whatever its stores.
  */
 function driver(): typeof mssql {
   return (loaded ??= require('mssql') as typeof mssql);
