@@ -82,9 +82,10 @@ export const TARGETS = [
  *   threads, where setting TZ does not reach Date; counters-redis.ts 99 (`enableOfflineQueue`)
  *   is killed by redis-outage.test.ts, left out of the group as slow; sign.ts 62 (the static
  *   sign's `?? ''`) is equivalent: an app in static mode always has its static sign.
- * concurrency (99.78 %): pop-one.ts 87 (the random pop's MIN/MAX without the app's scope) is
+ * concurrency (99.56 %): pop-one.ts 88 (the random pop's MIN/MAX without the app's scope) is
  *   equivalent in answers: the pick itself keeps the scope, only the spread of the random probe
- *   changes.
+ *   changes. tasks.ts 164 (`progress === undefined` → false) sends the CASE with NULL for an
+ *   absent progress: `progress < NULL` is never true, so progress is kept, as without the CASE.
  */
 
 /** @param {string | string[]} x */
