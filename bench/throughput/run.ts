@@ -319,8 +319,7 @@ async function benchStore(kind: StoreKind): Promise<Row[]> {
     await Promise.all(
       children.map((c) => (c.exitCode !== null ? undefined : new Promise((resolve) => (c.once('exit', resolve), c.kill('SIGTERM'), setTimeout(resolve, 5000))))),
     );
-    await mainDb.drop().catch(() => undefined);
-    await ownerDb.drop().catch(() => undefined);
+    for (const db of [mainDb, ownerDb]) await db.drop().catch((err: Error) => process.stderr.write(`could not drop ${db.url}: ${err.message}\n`));
   }
 }
 

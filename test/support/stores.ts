@@ -64,8 +64,12 @@ export async function freshDatabase(kind: StoreKind): Promise<FreshDatabase> {
     url: u.toString(),
     drop: async () => {
       const c = await mysql.createConnection({ uri: MYSQL_URL });
-      await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await c.end();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      } finally {
+        // A failed drop must not leave its connection open: it would keep the process alive.
+        await c.end();
+      }
     },
   };
 }
