@@ -37,7 +37,9 @@ export async function serve(config: Config, log: Logger): Promise<void> {
 
   const stop = (signal: string) => {
     log.info({ signal }, 'shutting down');
-    http.close(() => void rt.close().then(() => process.exit(0)));
+    // No new connections; once the open ones have ended, the answers still being made finish
+    // before the stores close (a client gone without its answer leaves its work running).
+    http.close(() => void server.drained().then(() => rt.close()).then(() => process.exit(0)));
     setTimeout(() => process.exit(0), 10_000).unref();
   };
   process.once('SIGINT', () => stop('SIGINT'));

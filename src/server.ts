@@ -16,6 +16,7 @@ import { logAccess, newNote, type AccessNote } from './http/access-log.js';
 import { recordCall } from './http/call-record.js';
 import type { Face } from './records/call-log.js';
 import { logFault } from './http/fault.js';
+import { InFlight } from './http/in-flight.js';
 import { checkGraphQLDepth } from './http/graphql-depth.js';
 import { listenHttp, type ListenOptions } from './http/listen.js';
 import { METRICS_PATH, metricsResponse, metricsServed } from './http/metrics.js';
@@ -44,6 +45,11 @@ export interface YesgraphServer {
   readonly yoga: Yoga;
   /** True for the paths answered with files (the playground's, the example frontend's), when they are on. */
   servesFile?(pathname: string): boolean;
+  /**
+   * Resolves once no answer is being made, whether or not its client still waits for it: a
+   * shutdown closes the listener, waits for this, then closes the runtime.
+   */
+  drained(): Promise<void>;
 }
 
 export interface ServerOptions {
@@ -67,6 +73,7 @@ export function createServer(rt: Runtime, options: ServerOptions = {}): Yesgraph
   const graphql = createGraphQL(rt, { playground: files.playground });
   const { yoga } = graphql;
   const legacy = createLegacyHandler(rt);
+  const inFlight = new InFlight();
   rt.tasks.start();
 
   /** A GraphQL answer refusing the request before yoga sees it. */
@@ -151,10 +158,13 @@ export function createServer(rt: Runtime, options: ServerOptions = {}): Yesgraph
   ): Promise<T> {
     const startedAt = performance.now();
     let answer: T;
+    inFlight.enter();
     try {
       answer = await run();
     } catch (err) {
       answer = onFault(logFault(rt.log, err, 'request failed'));
+    } finally {
+      inFlight.leave();
     }
     recordCall(rt, face, method, pathname, answer.status, startedAt, note);
     return answer;
@@ -178,11 +188,13 @@ export function createServer(rt: Runtime, options: ServerOptions = {}): Yesgraph
     legacy: options.onRequest ? null : legacyAnswer,
     graphqlPost: options.onRequest ? null : graphqlAnswer,
     servesFile: (pathname) => files.serves(pathname) || DOWNLOAD_PATH.test(pathname),
+    drained: () => inFlight.drained(),
     async fetch(request, info) {
       const startedAt = performance.now();
       const note = newNote();
       let pathname = '/';
       let response: Response;
+      inFlight.enter();
       try {
         pathname = new URL(request.url).pathname;
         await options.onRequest?.(request);
@@ -201,6 +213,8 @@ export function createServer(rt: Runtime, options: ServerOptions = {}): Yesgraph
         else response = await health();
       } catch (err) {
         response = fault(pathname, err);
+      } finally {
+        inFlight.leave();
       }
       if (pathname === GRAPHQL_PATH) recordCall(rt, 'graphql', request.method, pathname, response.status, startedAt, note);
       else if (rt.config.accessLog) logAccess(rt.log, request.method, pathname, response.status, startedAt, note);

@@ -286,8 +286,8 @@ describe.each(kinds)('faces (main store on %s)', (kind) => {
         const log = pino({ level: 'error' }, new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }));
         const real = createServer({ ...t.rt, log });
         const thrown = make();
-        const rejecting: YesgraphServer = { yoga: real.yoga, fault: real.fault, legacy: null, graphqlPost: null, fetch: () => Promise.reject(thrown) };
-        const notAResponse: YesgraphServer = { yoga: real.yoga, fault: real.fault, legacy: null, graphqlPost: null, fetch: async () => thrown as Response };
+        const rejecting: YesgraphServer = { yoga: real.yoga, fault: real.fault, legacy: null, graphqlPost: null, drained: real.drained, fetch: () => Promise.reject(thrown) };
+        const notAResponse: YesgraphServer = { yoga: real.yoga, fault: real.fault, legacy: null, graphqlPost: null, drained: real.drained, fetch: async () => thrown as Response };
         for (const server of [rejecting, notAResponse]) {
           const port = await serve(server);
           const answers = await exchange(port, 'GET /?s=App.Hello.World HTTP/1.1\r\nHost: x\r\n\r\n' + post('/graphql', '{}').replace('HTTP/1.1\r\n', 'HTTP/1.1\r\nConnection: close\r\n'));
