@@ -41,7 +41,14 @@ export function decodeUtf8(bytes: Uint8Array): string {
   }
 }
 
+const BOM = '\uFEFF';
+
 /** `text` (decodeUtf8 of `bytes`) with the byte order mark `bytes` starts with, if any: the text of every byte sent. */
 export function rawText(bytes: Uint8Array, text: string): string {
-  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? `\uFEFF${text}` : text;
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? BOM + text : text;
+}
+
+/** `rawText`'s text without its byte order mark: what JSON.parse reads. */
+export function withoutBom(text: string): string {
+  return text.startsWith(BOM) ? text.slice(1) : text;
 }

@@ -15,6 +15,7 @@
  */
 import { GraphQLError, Kind, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { withoutBom } from '../body.js';
 import { GRAPHQL_CODE, ProtocolError } from '../errors.js';
 import type { Calls } from '../guards/chain.js';
 import { checkPayloadSign } from '../guards/sign.js';
@@ -32,7 +33,7 @@ function signedTime(payload: string, isGet: boolean): string | undefined {
       extensions = text === null ? undefined : JSON.parse(text);
     } else {
       // The payload keeps a body's byte order mark (it is signed); its JSON is read without it.
-      const body: unknown = JSON.parse(payload.charCodeAt(0) === 0xfeff ? payload.slice(1) : payload);
+      const body: unknown = JSON.parse(withoutBom(payload));
       // A batch carries them in its first operation.
       extensions = (Array.isArray(body) ? body[0] : body)?.extensions;
     }
