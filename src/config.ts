@@ -22,6 +22,7 @@ const Env = z.object({
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(64).default(12),
   YESGRAPH_DEMO: z.enum(['0', '1']).optional(),
   YESGRAPH_RAW_URL: z.enum(['0', '1']).default('1'),
+  YESGRAPH_LEAN_HTTP: z.enum(['0', '1']).default('1'),
   YESGRAPH_ACCESS_LOG: z.enum(['0', '1']).default('0'),
   YESGRAPH_DB_ALLOW: z.string().optional(),
   YESGRAPH_DB_PUBLIC: z.enum(['0', '1']).default('1'),
@@ -61,6 +62,8 @@ export interface Config {
   readonly accessLog: boolean;
   /** Accept raw UTF-8 bytes and spaces in the request line (SDKs that do not percent-encode). */
   readonly rawUrl: boolean;
+  /** Answer the common requests in the lean HTTP front rather than node's server (src/http/lean-front.ts). */
+  readonly leanHttp: boolean;
   /** Which database servers apps may register through the API (AddNewDatabaseConfig). */
   readonly dbTargets: TargetPolicy;
   /** API registration attempts per app and minute (AddNewDatabaseConfig), per instance. */
@@ -148,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { gene
     graphqlMaxDepth: e.GRAPHQL_MAX_DEPTH,
     demo: e.YESGRAPH_DEMO ? e.YESGRAPH_DEMO === '1' : !production,
     rawUrl: e.YESGRAPH_RAW_URL === '1',
+    leanHttp: e.YESGRAPH_LEAN_HTTP === '1',
     accessLog: e.YESGRAPH_ACCESS_LOG === '1',
     dbTargets: { allow: dbAllowList(e.YESGRAPH_DB_ALLOW ?? ''), allowPublic: e.YESGRAPH_DB_PUBLIC === '1' },
     dbRegistrationsPerMinute: e.YESGRAPH_DB_REGISTER_PER_MINUTE,

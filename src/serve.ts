@@ -26,7 +26,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
   const server = createServer(rt);
   let http;
   try {
-    http = await listen(server, config.host, config.port, { rawUrl: config.rawUrl });
+    http = await listen(server, config.host, config.port, { rawUrl: config.rawUrl, lean: config.leanHttp });
   } catch (err) {
     await rt.close();
     throw new Error(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);

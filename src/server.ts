@@ -6,7 +6,7 @@
 import type { RequestListener, Server } from 'node:http';
 import { decodeUtf8, rawText, readBody } from './body.js';
 import { message, ProtocolError } from './errors.js';
-import { fastGraphQL } from './graphql/fast-path.js';
+import { fastEligible, fastGraphQL } from './graphql/fast-path.js';
 import { isAnswer, type GraphQLAnswer, type GraphQLPost } from './graphql/post.js';
 import { guardRequest, protocolGraphQLError } from './graphql/guard.js';
 import { createGraphQL, type Yoga } from './graphql/yoga.js';
@@ -19,6 +19,8 @@ import { logFault } from './http/fault.js';
 import { InFlight } from './http/in-flight.js';
 import { checkGraphQLDepth } from './http/graphql-depth.js';
 import { listenHttp, type ListenOptions } from './http/listen.js';
+import type { LeanRoute } from './http/lean-front.js';
+import { leanGraphQLPost, leanLegacyRequest } from './http/lean-request.js';
 import { METRICS_PATH, metricsResponse, metricsServed } from './http/metrics.js';
 import { createStaticRoutes } from './http/static-routes.js';
 import { legacyRequestFromNode, targetOf, writeAnswer } from './http/legacy-node.js';
@@ -246,5 +248,23 @@ export function listen(server: YesgraphServer, host: string, port: number, optio
       .then((answer) => writeAnswer(req, res, answer))
       .catch(() => res.destroy());
   };
-  return listenHttp(listener, host, port, options);
+  return listenHttp(listener, host, port, { ...options, route: legacy && graphqlPost ? leanRoute(server, legacy, graphqlPost) : undefined });
+}
+
+/**
+ * What the lean front answers itself (src/http/lean-front.ts): the legacy face's paths and the
+ * GraphQL POSTs the fast path may take (JSON, from no browser origin). node's server serves the
+ * connection from any other request on.
+ */
+function leanRoute(server: YesgraphServer, legacy: NonNullable<YesgraphServer['legacy']>, graphqlPost: NonNullable<YesgraphServer['graphqlPost']>): LeanRoute {
+  return (head) => {
+    const path = head.target.pathname;
+    if (path === HEALTH_PATH || path === METRICS_PATH || server.servesFile?.(path)) return null;
+    if (path !== GRAPHQL_PATH) return (request) => legacy(leanLegacyRequest(request));
+    if (head.method !== 'POST' || !fastEligible({ get: (name) => head.headers[name] ?? null })) return null;
+    return (request) => {
+      const { post, read } = leanGraphQLPost(request);
+      return graphqlPost(post, read);
+    };
+  };
 }

@@ -17,8 +17,12 @@ const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
 /** The request's URL on this server; the Host header only names the origin when it is a plain host. */
 export function requestUrl(req: IncomingMessage): string {
-  const host = req.headers.host && HOST.test(req.headers.host) ? req.headers.host : 'localhost';
-  const target = req.url ?? '/';
+  return urlOf(req.headers.host, req.url ?? '/');
+}
+
+/** The URL of a request target sent with this Host header. */
+export function urlOf(hostHeader: string | undefined, target: string): string {
+  const host = hostHeader && HOST.test(hostHeader) ? hostHeader : 'localhost';
   if (target.startsWith('/')) return `http://${host}${target}`;
   // Absolute form (`GET http://host/path`): only its path and query count.
   if (/^https?:\/\//i.test(target)) {
@@ -86,10 +90,27 @@ async function toRequest(req: IncomingMessage, url: string): Promise<Request> {
   return new Request(url, { method, headers, body: bodyStream(req), duplex: 'half' } as RequestInit);
 }
 
-function headerList(response: Response): string[] {
+/** An answer's headers, names and values alternating. */
+export function headerList(response: Response): string[] {
   const list: string[] = [];
   for (const [name, value] of response.headers) list.push(name, value);
   return list;
+}
+
+/** A body written as it comes (an event stream, a multipart stream) rather than whole with its length. */
+export function isStreamType(type: string): boolean {
+  return type.startsWith('text/event-stream') || type.startsWith('multipart/');
+}
+
+/** The rest of a body, read whole: its chunks and their total length. */
+export async function readWhole(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<{ chunks: Uint8Array[]; size: number }> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (let r = await reader.read(); !r.done; r = await reader.read()) {
+    chunks.push(r.value);
+    size += r.value.byteLength;
+  }
+  return { chunks, size };
 }
 
 export async function writeResponse(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
@@ -104,15 +125,9 @@ export async function writeResponse(req: IncomingMessage, res: ServerResponse, r
     return;
   }
   const reader = response.body.getReader();
-  const type = response.headers.get('content-type') ?? '';
-  if (!type.startsWith('text/event-stream') && !type.startsWith('multipart/')) {
+  if (!isStreamType(response.headers.get('content-type') ?? '')) {
     // A whole answer (every answer but a stream of events) goes out with its length, in one write.
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for (let r = await reader.read(); !r.done; r = await reader.read()) {
-      chunks.push(r.value);
-      size += r.value.byteLength;
-    }
+    const { chunks, size } = await readWhole(reader);
     if (!response.headers.has('content-length')) headers.push('content-length', String(size));
     res.writeHead(status, STATUS_CODES[status], headers);
     res.end(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));

@@ -22,11 +22,14 @@ describe.each(kinds)('raw HTTP (main store on %s)', (kind) => {
   const t = useServer(kind);
   let lenient: Server;
   let strict: Server;
+  /** node's own server from the first byte (YESGRAPH_LEAN_HTTP=0). */
+  let nodeOnly: Server;
   let owner: FreshDatabase;
 
   beforeAll(async () => {
     lenient = await listen(t.server, '127.0.0.1', 0);
     strict = await listen(t.server, '127.0.0.1', 0, { rawUrl: false });
+    nodeOnly = await listen(t.server, '127.0.0.1', 0, { lean: false });
     owner = await freshDatabase(kind);
     const setup = openStore(owner.url);
     await createSeedTable(setup);
@@ -36,6 +39,7 @@ describe.each(kinds)('raw HTTP (main store on %s)', (kind) => {
   afterAll(async () => {
     await close(lenient);
     await close(strict);
+    await close(nodeOnly);
     await owner?.drop();
   });
 
@@ -113,11 +117,18 @@ describe.each(kinds)('raw HTTP (main store on %s)', (kind) => {
     expect(answers.map((a) => envelope(a.body).data.title)).toEqual(['Hi chunked，欢迎使用小白开放接口！', 'Hi 小白，欢迎使用小白开放接口！']);
   });
 
-  it('once a connection has sent a raw request, passes a chunked request through untouched and stops rewriting there', async () => {
+  it('once a connection has sent a raw request, answers a chunked one and raw ones after it (the lean front hands over to node’s own parser)', async () => {
+    const chunked = chunkedHello();
+    const raw = (name: string, last = true) => get(`/?${rawQuery({ s: 'App.Hello.World', name })}`, last);
+    const answers = await exchange(portOf(lenient), [raw('一', false), chunked, raw('二')]);
+    expect(answers.map((a) => envelope(a.body).data.title)).toEqual(['Hi 一，欢迎使用小白开放接口！', 'Hi chunked，欢迎使用小白开放接口！', 'Hi 二，欢迎使用小白开放接口！']);
+  });
+
+  it('without the lean front, once a connection has sent a raw request, passes a chunked request through untouched and stops rewriting there', async () => {
     const chunked = chunkedHello();
     const raw = (name: string, last = true) => get(`/?${rawQuery({ s: 'App.Hello.World', name })}`, last);
     // Each step goes once the one before is answered: node drops answers in flight on a parse error.
-    const answers = await exchange(portOf(lenient), [raw('一', false), chunked, raw('二')]);
+    const answers = await exchange(portOf(nodeOnly), [raw('一', false), chunked, raw('二')]);
     expect(answers.map((a) => a.statusLine)).toEqual(['HTTP/1.1 200 OK', 'HTTP/1.1 200 OK', 'HTTP/1.1 400 Bad Request']);
     expect(answers.slice(0, 2).map((a) => envelope(a.body).data.title)).toEqual(['Hi 一，欢迎使用小白开放接口！', 'Hi chunked，欢迎使用小白开放接口！']);
   });
@@ -134,7 +145,9 @@ describe.each(kinds)('raw HTTP (main store on %s)', (kind) => {
     for (const attempt of attempts) {
       const withNormalizer = await exchange(portOf(lenient), attempt, 1500);
       const without = await exchange(portOf(strict), attempt, 1500);
+      const nodeAlone = await exchange(portOf(nodeOnly), attempt, 1500);
       expect(withNormalizer.map((a) => a.statusLine)).toEqual(without.map((a) => a.statusLine));
+      expect(nodeAlone.map((a) => a.statusLine)).toEqual(without.map((a) => a.statusLine));
       expect(withNormalizer.at(-1)?.statusLine).toBe('HTTP/1.1 400 Bad Request');
     }
   });

@@ -38,6 +38,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<Config> = {})
     dbTargets: { allow: parseAllowList('127.0.0.1:3306,localhost:3306'), allowPublic: true },
     dbRegistrationsPerMinute: 1000,
     rawUrl: true,
+    leanHttp: true,
     accessLog: false,
     graphqlIntrospection: true,
     // Off unless a test turns it on: its batched writes would land in other tests' statement counts.
