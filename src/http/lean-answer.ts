@@ -51,7 +51,8 @@ function headOf(status: number, headers: readonly string[], persistence: Persist
     else if (name.length === 4 && name.toLowerCase() === 'date') date = true;
   }
   if (!date) head += `Date: ${httpDate()}\r\n`;
-  if (!connection) head += persistence.close ? 'Connection: close\r\n' : `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(persistence.keepAliveMs / 1000)}\r\n`;
+  if (!connection && persistence.close) head += 'Connection: close\r\n';
+  else if (!connection) head += persistence.keepAliveMs ? `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(persistence.keepAliveMs / 1000)}\r\n` : 'Connection: keep-alive\r\n';
   if (chunked) head += 'Transfer-Encoding: chunked\r\n';
   return head + '\r\n';
 }

@@ -183,6 +183,18 @@ describe.each(kinds)('lean HTTP front (main store on %s)', (kind) => {
     }
   });
 
+  it('writes node’s own connection headers when the server keeps no keep-alive timeout', async () => {
+    const [a, b] = [await listen(t.server, '127.0.0.1', 0), await listen(t.server, '127.0.0.1', 0, { lean: false })];
+    a.keepAliveTimeout = b.keepAliveTimeout = 0;
+    try {
+      const [viaLean, viaNode] = await Promise.all([a, b].map((s) => transcript(portOf(s), [hello('零') + last])));
+      expect(viaLean!.text).toBe(viaNode!.text);
+      expect(viaLean!.text).toContain('Connection: keep-alive\r\n\r\n');
+    } finally {
+      for (const s of [a, b]) await new Promise((resolve) => s.close(resolve));
+    }
+  });
+
   it('closes its idle connections when the server closes', async () => {
     const server = await listen(t.server, '127.0.0.1', 0);
     const socket = connect(portOf(server), '127.0.0.1');
