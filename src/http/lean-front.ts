@@ -7,11 +7,12 @@
  *
  * The first request that is not moves the connection, for the rest of its life, to node's own
  * server, exactly as a connection that never met the front (raw-target-fallback.ts's watch
- * included): node's parser reads the socket from C++ from then on, and the bytes read and not yet
- * answered, that request's first, go to it first, as a read would (their request lines
- * percent-encoded as the raw-URL normalizer does, when that is on). So node judges everything the subset
- * leaves out (malformed requests and their errors, chunked bodies, Expect, Upgrade, HTTP/1.0,
- * raw bytes in the target) and serves every other path (GraphiQL, /healthz, files, GET queries).
+ * included): node's parser reads the socket from C++ from then on, and the bytes read and not
+ * yet answered, that request's first, go to it first, as a read would (their request lines
+ * percent-encoded as the raw-URL normalizer does, when that is on). So node judges everything
+ * the subset leaves out (malformed requests and their errors, chunked bodies, Expect, Upgrade,
+ * HTTP/1.0, raw bytes in the target) and serves every other path (GraphiQL, /healthz, files,
+ * GET queries).
  *
  * Per connection, as node does: one request at a time, pipelined ones in order; the socket stops
  * reading while an answer waits to drain or more than a request's worth is buffered; an idle
