@@ -235,33 +235,41 @@ export function listen(server: YesgraphServer, host: string, port: number, optio
   // Answers are never rejections (each face answers every fault); a failure to write one is.
   const listener: RequestListener = (req, res) => {
     const target = targetOf(req);
-    if (!target || target.pathname === HEALTH_PATH || target.pathname === METRICS_PATH || server.servesFile?.(target.pathname)) return bridge(req, res);
-    if (target.pathname === GRAPHQL_PATH) {
-      if (!graphqlPost || req.method !== 'POST') return bridge(req, res);
+    const face = target && directFace(server, target.pathname, req.method);
+    if (face === 'graphql' && graphqlPost) {
       graphqlPost(graphqlPostFromNode(req), (limit) => readNodeBody(req, limit))
         .then((answer) => (isAnswer(answer) ? writeAnswer(req, res, answer) : writeResponse(req, res, answer)))
         .catch(() => res.destroy());
-      return;
-    }
-    if (!legacy) return bridge(req, res);
-    legacy(legacyRequestFromNode(req, target))
-      .then((answer) => writeAnswer(req, res, answer))
-      .catch(() => res.destroy());
+    } else if (face === 'legacy' && legacy && target) {
+      legacy(legacyRequestFromNode(req, target))
+        .then((answer) => writeAnswer(req, res, answer))
+        .catch(() => res.destroy());
+    } else bridge(req, res);
   };
   return listenHttp(listener, host, port, { ...options, route: legacy && graphqlPost ? leanRoute(server, legacy, graphqlPost) : undefined });
 }
 
 /**
- * What the lean front answers itself (src/http/lean-front.ts): the legacy face's paths and the
- * GraphQL POSTs the fast path may take (JSON, from no browser origin). node's server serves the
- * connection from any other request on.
+ * The face that answers a request straight from the socket, without the Fetch API: the legacy
+ * face on its paths, the GraphQL face for a POST to its path; null for the Fetch bridge
+ * (/healthz, /metrics, files, every other GraphQL request, or a face that must go through `fetch`).
+ */
+function directFace(server: YesgraphServer, pathname: string, method: string | undefined): 'legacy' | 'graphql' | null {
+  if (pathname === HEALTH_PATH || pathname === METRICS_PATH || server.servesFile?.(pathname)) return null;
+  if (pathname !== GRAPHQL_PATH) return server.legacy ? 'legacy' : null;
+  return server.graphqlPost && method === 'POST' ? 'graphql' : null;
+}
+
+/**
+ * What the lean front answers itself (src/http/lean-front.ts): what node's listener answers
+ * without the Fetch API, the GraphQL POSTs only when the fast path may take them (JSON, from no
+ * browser origin). node's server serves the connection from any other request on.
  */
 function leanRoute(server: YesgraphServer, legacy: NonNullable<YesgraphServer['legacy']>, graphqlPost: NonNullable<YesgraphServer['graphqlPost']>): LeanRoute {
   return (head) => {
-    const path = head.target.pathname;
-    if (path === HEALTH_PATH || path === METRICS_PATH || server.servesFile?.(path)) return null;
-    if (path !== GRAPHQL_PATH) return (request) => legacy(leanLegacyRequest(request));
-    if (head.method !== 'POST' || !fastEligible({ get: (name) => head.headers[name] ?? null })) return null;
+    const face = directFace(server, head.target.pathname, head.method);
+    if (face === 'legacy') return (request) => legacy(leanLegacyRequest(request));
+    if (face !== 'graphql' || !fastEligible({ get: (name) => head.headers[name] ?? null })) return null;
     return (request) => {
       const { post, read } = leanGraphQLPost(request);
       return graphqlPost(post, read);

@@ -79,10 +79,15 @@ function readSmall(req: IncomingMessage): Promise<Uint8Array<ArrayBuffer>> {
   });
 }
 
-async function toRequest(req: IncomingMessage, url: string): Promise<Request> {
+/** Fetch `Headers` of a request's raw headers (names and values alternating, as node gives them). */
+export function headersOf(raw: readonly string[]): Headers {
   const headers = new Headers();
-  const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
+  return headers;
+}
+
+async function toRequest(req: IncomingMessage, url: string): Promise<Request> {
+  const headers = headersOf(req.rawHeaders);
   const method = req.method ?? 'GET';
   if (method === 'GET' || method === 'HEAD') return new Request(url, { method, headers });
   const declared = req.headers['content-length'];

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { GraphQLPost } from '../graphql/post.js';
-import { requestUrl } from './bridge.js';
+import { headersOf, requestUrl } from './bridge.js';
 
 export function graphqlPostFromNode(req: IncomingMessage): GraphQLPost {
   return {
@@ -16,11 +16,6 @@ export function graphqlPostFromNode(req: IncomingMessage): GraphQLPost {
         return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
       },
     },
-    fetchHeaders() {
-      const headers = new Headers();
-      const raw = req.rawHeaders;
-      for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
-      return headers;
-    },
+    fetchHeaders: () => headersOf(req.rawHeaders),
   };
 }

@@ -10,6 +10,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { headerList, isStreamType, readWhole } from './bridge.js';
+import { answerHeaders } from './legacy-node.js';
 
 /** What a lean answer is made of, whichever face made it. */
 export interface LeanAnswer {
@@ -57,14 +58,10 @@ function headOf(status: number, headers: readonly string[], persistence: Persist
   return head + '\r\n';
 }
 
-/** Writes a whole answer; `extra` are headers the front adds (a `connection: close`). */
-export function writeLeanAnswer(socket: Socket, answer: LeanAnswer, persistence: Persistence, extra: readonly string[]): void {
-  const headers: string[] = [];
-  const own = answer.headers;
-  for (const name in own) headers.push(name, own[name]!);
-  headers.push(...extra);
+/** Writes a whole answer; `closeHeader` adds `connection: close` to its headers, as node's path does for a body refused unread. */
+export function writeLeanAnswer(socket: Socket, answer: LeanAnswer, persistence: Persistence, closeHeader: boolean): void {
+  const headers = answerHeaders(answer, closeHeader);
   const body = answer.body;
-  if (body !== null) headers.push('content-length', String(typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength));
   const head = headOf(answer.status, headers, persistence, false);
   // A string body goes out with the head in one write; bytes in the same corked write.
   if (body === null) socket.write(head, 'latin1');
@@ -81,8 +78,9 @@ export function writeLeanAnswer(socket: Socket, answer: LeanAnswer, persistence:
  * Writes a Fetch `Response` (yoga's answer to a request off the fast path): whole with its
  * length, or an event stream chunk by chunk as it comes, waiting for the socket to drain.
  */
-export async function writeLeanResponse(socket: Socket, response: Response, persistence: Persistence, extra: readonly string[]): Promise<void> {
-  const headers = [...headerList(response), ...extra];
+export async function writeLeanResponse(socket: Socket, response: Response, persistence: Persistence, closeHeader: boolean): Promise<void> {
+  const headers = headerList(response);
+  if (closeHeader) headers.push('connection', 'close');
   const reader = response.body?.getReader();
   if (!reader) {
     socket.write(headOf(response.status, [...headers, 'content-length', '0'], persistence, false), 'latin1');

@@ -110,10 +110,8 @@ class LeanConnection {
   private busy = false;
   /** The connection is ending: nothing more is read or answered. */
   private ended = false;
-  private gone = false;
   private idleTimer: NodeJS.Timeout | null = null;
   private partialTimer: NodeJS.Timeout | null = null;
-  private readonly persistence: { close: boolean; keepAliveMs: number };
   private readonly listeners: Array<[string, (chunk: Buffer) => void]>;
 
   constructor(
@@ -123,7 +121,6 @@ class LeanConnection {
     private readonly handOver: (socket: Socket, unread: Buffer | null) => void,
     private readonly done: () => void,
   ) {
-    this.persistence = { close: false, keepAliveMs: http.keepAliveTimeout };
     this.listeners = [
       ['data', (chunk: Buffer) => this.onData(chunk)],
       ['end', () => this.onEnd()],
@@ -165,7 +162,6 @@ class LeanConnection {
   }
 
   private onClose(): void {
-    this.gone = true;
     this.clearTimers();
     this.done();
   }
@@ -178,7 +174,7 @@ class LeanConnection {
 
   /** Answers the complete requests buffered, one at a time; hands the connection over at the first it does not serve. */
   private next(): void {
-    if (this.gone || this.ended) return;
+    if (this.ended || this.socket.destroyed) return;
     if (!this.length) return this.idle();
     if (!this.head) {
       const head = parseLeanHead(this.joined(), this.searched);
@@ -211,15 +207,15 @@ class LeanConnection {
   }
 
   private async answer(request: LeanRequest, outcome: LeanOutcome): Promise<void> {
-    if (this.gone || this.ended || !this.socket.writable) return;
-    // A body refused unread closes the connection, as on node's path (the face's own header).
-    const extra = request.refusedBody ? ['connection', 'close'] : [];
+    if (this.ended || !this.socket.writable) return;
+    // A body refused unread closes the connection, as on node's path (with the header it writes there).
+    const refused = request.refusedBody === true;
     // Once the server has stopped listening, each answer closes its connection (a shutdown waits for them).
-    const close = request.head.close || request.refusedBody === true || !this.http.listening;
-    this.persistence.close = close;
+    const close = request.head.close || refused || !this.http.listening;
+    const persistence = { close, keepAliveMs: this.http.keepAliveTimeout };
     try {
-      if (isResponse(outcome)) await writeLeanResponse(this.socket, outcome, this.persistence, extra);
-      else writeLeanAnswer(this.socket, outcome, this.persistence, extra);
+      if (isResponse(outcome)) await writeLeanResponse(this.socket, outcome, persistence, refused);
+      else writeLeanAnswer(this.socket, outcome, persistence, refused);
     } catch {
       this.socket.destroy();
       return;
@@ -277,7 +273,7 @@ class LeanConnection {
     if (!ms) return;
     this.partialTimer = setTimeout(() => {
       this.partialTimer = null;
-      if (this.busy || this.gone || this.ended) return;
+      if (this.busy || this.ended || this.socket.destroyed) return;
       this.socket.write(TIMED_OUT, 'latin1');
       this.closeAfterWrites();
     }, ms).unref();

@@ -6,7 +6,7 @@
 import { refuse } from '../errors.js';
 import type { GraphQLPost, HeaderReader } from '../graphql/post.js';
 import type { LegacyRequest } from '../legacy/request.js';
-import { urlOf } from './bridge.js';
+import { headersOf, urlOf } from './bridge.js';
 import type { LeanRequest } from './lean-front.js';
 
 function headerReader(request: LeanRequest): HeaderReader {
@@ -43,12 +43,7 @@ export function leanGraphQLPost(request: LeanRequest): { post: GraphQLPost; read
       url: urlOf(head.headers.host, head.url),
       remoteAddress: request.remoteAddress,
       headers: headerReader(request),
-      fetchHeaders() {
-        const headers = new Headers();
-        const raw = head.rawHeaders;
-        for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
-        return headers;
-      },
+      fetchHeaders: () => headersOf(head.rawHeaders),
     },
     read: (limit) => bodyWithin(request, limit),
   };

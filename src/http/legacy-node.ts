@@ -57,16 +57,26 @@ export function legacyRequestFromNode(req: IncomingMessage, target: Target): Leg
   };
 }
 
-export function writeAnswer(req: IncomingMessage, res: ServerResponse, answer: LegacyAnswer): void {
+/**
+ * An answer's headers as written: its own, then `connection: close` when `close` (a request body
+ * refused unread is not drained), then its body's length; names and values alternating.
+ */
+export function answerHeaders(answer: { readonly headers: Record<string, string>; readonly body: string | Uint8Array | null }, close: boolean): string[] {
   const headers: string[] = [];
   // for…in, not Object.entries: the answers' few header objects keep V8's enum cache, where
   // entries left JIT code for the runtime on every answer (about 1 % of a legacy Hello's CPU).
   const own = answer.headers;
   for (const name in own) headers.push(name, own[name]!);
-  // A request body left unread (refused for its size) is not drained: the connection closes.
-  if (!bodyDone(req)) headers.push('connection', 'close');
+  if (close) headers.push('connection', 'close');
   const body = answer.body;
   if (body !== null) headers.push('content-length', String(typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength));
+  return headers;
+}
+
+export function writeAnswer(req: IncomingMessage, res: ServerResponse, answer: LegacyAnswer): void {
+  // A request body left unread (refused for its size) is not drained: the connection closes.
+  const headers = answerHeaders(answer, !bodyDone(req));
+  const body = answer.body;
   res.writeHead(answer.status, STATUS_CODES[answer.status], headers);
   // A string body goes out as one chunk with the head (node joins them); bytes as a second chunk of the same write.
   if (req.method === 'HEAD' || body === null) res.end();
